@@ -1,0 +1,40 @@
+import express, { type Express } from 'express';
+import { jsonErrorHandler } from '../errors.js';
+import { health } from '../health.js';
+import { securityHeaders } from '../security-headers.js';
+
+/** What reached the attacker: exfiltrated by a page script or taken by a scripted attack. */
+export interface Loot {
+  time: number;
+  kind: string;
+  value: string;
+  from?: string;
+}
+
+/** `attacker.localhost`: where stolen data is sent and shown. */
+export function createAttackerOrigin(loot: Loot[]): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.get('/healthz', health('attacker'));
+  app.get('/', (_req, res) => {
+    const rows = loot
+      .map((l) => `<li><b>${escapeHtml(l.kind)}</b> <code>${escapeHtml(l.value.slice(0, 80))}</code>${l.from ? ` from ${escapeHtml(l.from)}` : ''}</li>`)
+      .join('');
+    res.type('html').send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Attacker</title></head>` +
+        `<body style="font-family:system-ui;background:#1a0f14;color:#f6d7df;padding:2rem"><h1>Attacker's loot</h1>` +
+        (rows ? `<ul>${rows}</ul>` : '<p>Nothing stolen yet.</p>') +
+        `</body></html>`,
+    );
+  });
+  app.get('/api/loot', (_req, res) => {
+    res.json({ loot });
+  });
+  app.use(jsonErrorHandler);
+  return app;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+import { findElectronBinary } from './electron-binary.js';
+import { projectRoot } from './paths.js';
+import { PortInUseError, startLoginscope } from './start.js';
+
+/** Opens a URL in the desktop's default browser; failure to open is not failure to run. */
+function openInBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
+  child.on('error', () => console.log(`Open ${url} in your browser.`));
+  child.unref();
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+
+  if (!config.web) {
+    const electron = findElectronBinary();
+    if (electron.path) {
+      const child = spawn(electron.path, [path.join(projectRoot(), 'out', 'main', 'index.js'), ...argv], { stdio: 'inherit' });
+      child.on('exit', (code) => process.exit(code ?? 0));
+      return;
+    }
+    console.log(`Running in web mode: ${electron.reason}.`);
+  }
+
+  let app;
+  try {
+    app = await startLoginscope(config);
+  } catch (err) {
+    if (err instanceof PortInUseError) fail(err.message);
+    throw err;
+  }
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('Error while stopping:', (err as Error).message);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  console.log(`Loginscope ready: ${app.inspectorUrl}`);
+  if (config.open) {
+    openInBrowser(app.inspectorUrl);
+    openInBrowser(app.urls.store);
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, Response } from 'express';
+
+/** The one error shape that crosses HTTP: `{ error: { code, message } }` with the right status. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  const body: ErrorBody = { error: { code, message } };
+  res.status(status).json(body);
+}
+
+/** Last handler of every Express app: body-parser failures and HttpErrors become the JSON shape; nothing leaks a stack. */
+export const jsonErrorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'The request body is not valid JSON.');
+  if (e.type === 'entity.too.large') return sendError(res, 413, 'body_too_large', 'The request body is too large.');
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return sendError(res, e.status, 'bad_request', e.message ?? 'Bad request.');
+  }
+  console.error('Unhandled error:', e.message ?? err);
+  sendError(res, 500, 'internal', 'Something went wrong inside Loginscope.');
+};

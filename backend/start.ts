@@ -1,0 +1,135 @@
+import express, { type Express } from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAppBackend } from './app/app-backend.js';
+import { createAttackerOrigin, type Loot } from './attacks/attacker-origin.js';
+import { createClock, type Clock } from './clock.js';
+import type { LoginscopeConfig } from './config.js';
+import type { LoginscopeContext } from './context.js';
+import { sendError } from './errors.js';
+import { HOST_ROLES, LOOPBACK, originUrls, roleForHost, type HostRole, type OriginUrls } from './hosts.js';
+import { createIdentityServer } from './idp/identity-server.js';
+import { createInspectorApi } from './inspector/api.js';
+import { createInspectorOrigin } from './inspector/inspector-origin.js';
+import { newInspectorToken } from './inspector/token.js';
+import { createPageServer } from './pages.js';
+import { TraceBus } from './trace/bus.js';
+import { traceRecorder } from './trace/recorder.js';
+
+export interface StartOptions {
+  /** Tests pass their own clock; otherwise a fresh one at wall time. */
+  clock?: Clock;
+}
+
+export interface Loginscope {
+  urls: OriginUrls;
+  port: number;
+  /** The line the launcher prints: the inspector page with this launch's token. */
+  inspectorUrl: string;
+  inspectorToken: string;
+  clock: Clock;
+  bus: TraceBus;
+  close(): Promise<void>;
+}
+
+/** The port is taken: the one problem start-up reports as its own kind (exit code 2). */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} on ${LOOPBACK} is already in use. Stop what holds it, or start with --port 0 to pick a free one.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err);
+    server.once('error', onError);
+    server.listen(port, LOOPBACK, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Asks every served origin for /healthz over real loopback HTTP; resolves when all answer 200. */
+async function waitForOrigins(port: number, roles: readonly HostRole[]): Promise<void> {
+  await Promise.all(
+    roles.map(
+      (role) =>
+        new Promise<void>((resolve, reject) => {
+          const req = http.get({ host: LOOPBACK, port, path: '/healthz', headers: { host: `${role}.localhost:${port}` } }, (res) => {
+            res.resume();
+            if (res.statusCode === 200) resolve();
+            else reject(new Error(`${role}.localhost answered ${res.statusCode} to its health check`));
+          });
+          req.on('error', reject);
+        }),
+    ),
+  );
+}
+
+/** One HTTP server on 127.0.0.1 that routes by Host to every origin; see design.md "The picture". */
+export async function startLoginscope(config: LoginscopeConfig, options: StartOptions = {}): Promise<Loginscope> {
+  const clock = options.clock ?? createClock();
+  const bus = new TraceBus(clock);
+  let root: Express | undefined;
+  const server = http.createServer((req, res) => {
+    if (root) return root(req, res);
+    res.statusCode = 503;
+    res.end();
+  });
+  server.keepAliveTimeout = 5000;
+  const port = await listen(server, config.port);
+
+  const served: HostRole[] = HOST_ROLES.filter((role) => role !== 'login' || config.identity.kind === 'embedded');
+  const urls = originUrls(port);
+  const pages = await createPageServer({ dev: config.dev, server });
+  const ctx: LoginscopeContext = { config, clock, bus, port, urls, pages, inspectorToken: newInspectorToken() };
+  const loot: Loot[] = [];
+  const identity = config.identity.kind === 'embedded' ? createIdentityServer(ctx) : undefined;
+
+  const origins: Partial<Record<HostRole, Express>> = {
+    store: createAppBackend('store', ctx),
+    forum: createAppBackend('forum', ctx),
+    inspector: createInspectorOrigin(ctx, createInspectorApi(ctx)),
+    attacker: createAttackerOrigin(loot),
+    ...(identity && { login: identity.app }),
+  };
+
+  const roleOf = (req: http.IncomingMessage) => roleForHost(req.headers.host, port, served);
+  root = express();
+  root.disable('x-powered-by');
+  root.set('trust proxy', false);
+  root.use((req, res, next) => {
+    if (roleOf(req)) return next();
+    sendError(res, 421, 'unknown_host', `Loginscope answers only its own origins (${served.map((r) => `${r}.localhost:${port}`).join(', ')}).`);
+  });
+  root.use(traceRecorder(bus, (req) => roleOf(req)!));
+  root.use((req, res, next) => {
+    const app = origins[roleOf(req)!];
+    if (app) return app(req, res, next);
+    sendError(res, 421, 'origin_not_served', `${req.headers.host} is not served in this configuration.`);
+  });
+
+  const closing: Array<() => unknown> = [() => pages.close(), () => identity?.close()];
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const step of closing) await step();
+  };
+  try {
+    await waitForOrigins(port, served);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    urls,
+    port,
+    inspectorUrl: `${urls.inspector}/?token=${ctx.inspectorToken}`,
+    inspectorToken: ctx.inspectorToken,
+    clock,
+    bus,
+    close,
+  };
+}

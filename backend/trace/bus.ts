@@ -1,0 +1,74 @@
+import type { Clock } from '../clock.js';
+import { currentExchangeId } from './context.js';
+import type { ExchangeEvent, InternalEvent, InternalEventType, System, TraceEvent } from './types.js';
+
+export type TraceListener = (event: TraceEvent) => void;
+
+const MAX_EVENTS = 20_000;
+
+/**
+ * The one event stream. Exchanges are published when they finish (with the id reserved when they started);
+ * internal events as they happen. Listeners see every event once, in publish order.
+ */
+export class TraceBus {
+  private nextId = 1;
+  private events: TraceEvent[] = [];
+  private listeners = new Set<TraceListener>();
+  /** Child event types per open exchange, to fill `caused`. */
+  private open = new Map<number, string[]>();
+
+  constructor(private readonly clock: Clock) {}
+
+  reserveExchange(): { id: number; time: number; correlationId: number | undefined } {
+    const id = this.nextId++;
+    const correlationId = currentExchangeId();
+    this.open.set(id, []);
+    return { id, time: this.clock.now(), correlationId };
+  }
+
+  publishExchange(event: Omit<ExchangeEvent, 'caused' | 'type'>): ExchangeEvent {
+    const caused = this.open.get(event.id) ?? [];
+    this.open.delete(event.id);
+    const full: ExchangeEvent = { ...event, type: 'exchange', caused };
+    if (full.correlationId !== undefined) {
+      this.open.get(full.correlationId)?.push(`exchange:${full.origin} ${full.method} ${full.path} ${full.status}`);
+    }
+    this.publish(full);
+    return full;
+  }
+
+  emit(type: InternalEventType, system: System, data: Record<string, unknown> = {}): InternalEvent {
+    const correlationId = currentExchangeId();
+    const event: InternalEvent = { id: this.nextId++, time: this.clock.now(), type, system, data };
+    if (correlationId !== undefined) {
+      event.correlationId = correlationId;
+      this.open.get(correlationId)?.push(type);
+    }
+    this.publish(event);
+    return event;
+  }
+
+  private publish(event: TraceEvent): void {
+    this.events.push(event);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  subscribe(listener: TraceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every event kept, sorted by id (an exchange before what it caused). */
+  list(): TraceEvent[] {
+    return [...this.events].sort((a, b) => a.id - b.id);
+  }
+
+  get(id: number): TraceEvent | undefined {
+    return this.events.find((e) => e.id === id);
+  }
+
+  clear(): void {
+    this.events = [];
+  }
+}

@@ -1,0 +1,81 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { HostRole } from '../hosts.js';
+import type { TraceBus } from './bus.js';
+import { runInExchange } from './context.js';
+import { parseCookieHeader } from './cookies.js';
+import { summariseBody } from './summary.js';
+import { ACTOR_HEADER, ACTORS, type Actor } from './types.js';
+
+const UNTRACED_PATHS = /^\/(assets\/|favicon|healthz$|@vite|@fs|@id|node_modules\/|src\/)/;
+
+export function actorOf(req: Request): Actor {
+  const claimed = req.get(ACTOR_HEADER);
+  return ACTORS.includes(claimed as Actor) ? (claimed as Actor) : 'browser';
+}
+
+function captureBody(res: Response): () => Buffer {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const keep = (chunk: unknown, encoding?: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function' || size > 8192) return;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    chunks.push(buf);
+    size += buf.length;
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.write = ((...args: unknown[]) => {
+    keep(args[0], args[1]);
+    return write(...args);
+  }) as Response['write'];
+  res.end = ((...args: unknown[]) => {
+    keep(args[0], args[1]);
+    return end(...args);
+  }) as Response['end'];
+  return () => Buffer.concat(chunks);
+}
+
+/**
+ * Records every exchange through the loopback server as one trace event and runs the handler inside it,
+ * so what the handler causes (sessions, identity-server calls) is tied to it.
+ * The inspector's own traffic and static assets are not part of any workflow and are left out;
+ * backend-to-identity-server calls are recorded by the FusionAuth client, which sees them in every mode.
+ */
+export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const origin = roleOf(req);
+    const actor = actorOf(req);
+    if (origin === 'inspector' || UNTRACED_PATHS.test(req.path) || actor === 'store-backend' || actor === 'forum-backend') {
+      return next();
+    }
+    const started = bus.reserveExchange();
+    const startedAt = performance.now();
+    const body = captureBody(res);
+    res.on('finish', () => {
+      const setCookie = res.getHeader('set-cookie');
+      const contentType = res.getHeader('content-type')?.toString();
+      const location = res.getHeader('location')?.toString();
+      const requestBody = summariseBody(req.body, req.get('content-type'));
+      const responseBody = summariseBody(body(), contentType);
+      bus.publishExchange({
+        id: started.id,
+        time: started.time,
+        ...(started.correlationId !== undefined && { correlationId: started.correlationId }),
+        actor,
+        origin,
+        method: req.method,
+        url: `http://${req.headers.host}${req.originalUrl}`,
+        path: req.path,
+        requestCookies: parseCookieHeader(req.headers.cookie),
+        ...(requestBody !== undefined && { requestBody }),
+        status: res.statusCode,
+        setCookies: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie.map(String) : [String(setCookie)],
+        ...(location !== undefined && { location }),
+        ...(responseBody !== undefined && { responseBody }),
+        ...(contentType !== undefined && { contentType }),
+        durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+      });
+    });
+    runInExchange(started.id, next);
+  };
+}

@@ -1,0 +1,5 @@
+import { createApp } from 'vue';
+import ForumApp from './ForumApp.vue';
+import '../shared/base.css';
+
+createApp(ForumApp).mount('#app');

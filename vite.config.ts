@@ -1,0 +1,18 @@
+import vue from '@vitejs/plugin-vue';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const page = (name: string) => fileURLToPath(new URL(`./renderer/${name}/index.html`, import.meta.url));
+
+/** One build, three pages; Express serves each on its own origin (store, forum, inspector). */
+export default defineConfig({
+  root: fileURLToPath(new URL('./renderer', import.meta.url)),
+  base: '/',
+  plugins: [vue()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+    rollupOptions: { input: { store: page('store'), forum: page('forum'), inspector: page('inspector') } },
+  },
+});
