@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 const page = (name: string) => fileURLToPath(new URL(`./renderer/${name}/index.html`, import.meta.url));
 
-/** One build, three pages; Express serves each on its own origin (store, forum, inspector). */
+/** One build, four pages; Express serves each on its own origin (store, forum, inspector, and the identity server's hosted login). */
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: '/',
@@ -13,6 +13,6 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
-    rollupOptions: { input: { store: page('store'), forum: page('forum'), inspector: page('inspector') } },
+    rollupOptions: { input: { store: page('store'), forum: page('forum'), inspector: page('inspector'), login: page('login') } },
   },
 });
