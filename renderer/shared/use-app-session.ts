@@ -1,0 +1,86 @@
+import { onMounted, ref, shallowRef } from 'vue';
+import { api, type ApiResult, type User } from './api.js';
+import { browserWorkflows } from './workflows/index.js';
+import type { BrowserWorkflow, BrowserWorkflowFactory, LoginNotice, LoginUi, StartUpResult } from './workflows/types.js';
+import { useResource } from './use-resource.js';
+
+export type SessionPhase = 'starting' | 'failed' | 'leaving' | 'logged-out' | 'logged-in';
+
+/**
+ * The life of one SPA's login, the same in the store and the forum: ask which workflow runs, let it start up,
+ * then keep the protected data (cart or posts) loaded until a 401 hands control back to the workflow.
+ */
+export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>) {
+  const phase = ref<SessionPhase>('starting');
+  const problem = ref('');
+  const user = shallowRef<User | null>(null);
+  const notice = shallowRef<LoginNotice | null>(null);
+  const login = shallowRef<LoginUi | null>(null);
+  const logoutError = ref('');
+  const protectedData = useResource(loadProtected);
+  let workflow: BrowserWorkflow | null = null;
+
+  function apply(result: StartUpResult) {
+    switch (result.status) {
+      case 'logged-in':
+        user.value = result.user;
+        notice.value = null;
+        phase.value = 'logged-in';
+        void refresh();
+        return;
+      case 'logged-out':
+        user.value = null;
+        protectedData.clear();
+        notice.value = result.notice ?? null;
+        phase.value = 'logged-out';
+        return;
+      case 'leaving':
+        phase.value = 'leaving';
+        return;
+      case 'failed':
+        problem.value = result.message;
+        phase.value = 'failed';
+    }
+  }
+
+  function chooseWorkflow(id: string): BrowserWorkflowFactory | undefined {
+    return Object.hasOwn(browserWorkflows, id) ? browserWorkflows[id as keyof typeof browserWorkflows] : undefined;
+  }
+
+  async function start() {
+    phase.value = 'starting';
+    const info = await api.workflow();
+    if (!info.ok) return apply({ status: 'failed', message: info.error.message });
+    const create = chooseWorkflow(info.data.id);
+    if (!create) return apply({ status: 'failed', message: `This page does not know the workflow "${info.data.id}".` });
+    try {
+      workflow = create(info.data);
+    } catch (error) {
+      return apply({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+    }
+    login.value = workflow.login;
+    apply(await workflow.startUp());
+  }
+
+  async function refresh() {
+    const result = await protectedData.load();
+    if (!result || !workflow) return;
+    if (result.ok) workflow.sessionConfirmed();
+    else if (result.status === 401) apply(workflow.sessionEnded());
+  }
+
+  function loggedIn(who: User) {
+    apply({ status: 'logged-in', user: who });
+  }
+
+  async function logOut() {
+    logoutError.value = '';
+    const res = await api.logout();
+    if (res.ok) apply({ status: 'logged-out' });
+    else logoutError.value = res.error.message;
+  }
+
+  onMounted(start);
+
+  return { phase, problem, user, notice, login, logoutError, protectedData, start, refresh, loggedIn, logOut };
+}
