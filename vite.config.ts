@@ -4,7 +4,10 @@ import { defineConfig } from 'vite';
 
 const page = (name: string) => fileURLToPath(new URL(`./renderer/${name}/index.html`, import.meta.url));
 
-/** One build, four pages; Express serves each on its own origin (store, forum, inspector, and the identity server's hosted login). */
+/**
+ * One build, five pages; Express serves each on its own origin (store, forum, inspector, and the identity server's hosted login),
+ * plus the desktop app's browser toolbar (`chrome`) on the inspector origin.
+ */
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: '/',
@@ -13,6 +16,6 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
-    rollupOptions: { input: { store: page('store'), forum: page('forum'), inspector: page('inspector'), login: page('login') } },
+    rollupOptions: { input: { store: page('store'), forum: page('forum'), inspector: page('inspector'), login: page('login'), chrome: page('chrome') } },
   },
 });

@@ -4,8 +4,11 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { projectRoot, rendererDist } from './paths.js';
 
-/** The Vue pages (one Vite build, one HTML entry each); `login` is the identity server's hosted login page. */
-export type PageName = 'store' | 'forum' | 'inspector' | 'login';
+/**
+ * The Vue pages (one Vite build, one HTML entry each); `login` is the identity server's hosted login page,
+ * `chrome` the desktop app's browser toolbar (served on the inspector origin at /chrome).
+ */
+export type PageName = 'store' | 'forum' | 'inspector' | 'login' | 'chrome';
 
 export interface PageServer {
   /** Built assets (or Vite's dev middleware); mount before the page fallback. */

@@ -14,6 +14,7 @@ export function createInspectorOrigin(ctx: LoginscopeContext, api: express.Route
   app.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), express.json({ limit: '64kb' }), api);
   app.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such inspector API.'));
   app.use(ctx.pages.assets);
+  app.get('/chrome', ctx.pages.page('chrome'));
   app.get('/{*path}', ctx.pages.page('inspector'));
   app.use(jsonErrorHandler);
   return app;

@@ -1,0 +1,62 @@
+import { ipcMain, type IpcMainInvokeEvent, type WebContents, type WebFrameMain } from 'electron';
+import { CHANNELS, TAB_IDS, type TabId, type ToolbarState } from './ipc-contract.js';
+import type { Tabs } from './tabs.js';
+
+/** The sender is the top frame of a page on `origin` (never a subframe, never a page that navigated away). */
+export function isTrustedSender(frame: WebFrameMain | null | undefined, origin: string): boolean {
+  if (!frame || frame.parent) return false;
+  try {
+    return new URL(frame.url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+function isTabId(value: unknown): value is TabId {
+  return TAB_IDS.includes(value as TabId);
+}
+
+export interface IpcOptions {
+  /** `http://inspector.localhost:P`: where the toolbar and the sidebar are served. */
+  inspectorOrigin: string;
+  toolbar: WebContents;
+  tabs: Tabs;
+}
+
+/**
+ * The toolbar's handlers. Each call must come from the toolbar view itself and from a frame on the inspector
+ * origin; anything else is refused before the handler runs. Returns the function that removes them.
+ */
+export function registerIpc({ inspectorOrigin, toolbar, tabs }: IpcOptions): () => void {
+  const fromToolbar =
+    <R>(handler: (arg: unknown) => R) =>
+    (event: IpcMainInvokeEvent, arg?: unknown): R => {
+      if (event.sender !== toolbar || !isTrustedSender(event.senderFrame, inspectorOrigin)) {
+        throw new Error('Loginscope refused an IPC call from an untrusted sender.');
+      }
+      return handler(arg);
+    };
+
+  ipcMain.handle(CHANNELS.toolbarState, fromToolbar((): ToolbarState => tabs.state()));
+  ipcMain.handle(
+    CHANNELS.selectTab,
+    fromToolbar((id) => {
+      if (!isTabId(id)) throw new Error(`No tab "${String(id)}".`);
+      tabs.select(id);
+    }),
+  );
+  ipcMain.handle(CHANNELS.back, fromToolbar(() => tabs.back()));
+  ipcMain.handle(CHANNELS.reload, fromToolbar(() => tabs.reload()));
+  tabs.onChange((state) => {
+    if (!toolbar.isDestroyed()) toolbar.send(CHANNELS.toolbarChanged, state);
+  });
+
+  return () => {
+    for (const channel of [CHANNELS.toolbarState, CHANNELS.selectTab, CHANNELS.back, CHANNELS.reload]) ipcMain.removeHandler(channel);
+  };
+}
+
+/** Main → sidebar only; the sidebar sends nothing back. */
+export function sendPresenterMode(inspector: WebContents, on: boolean): void {
+  if (!inspector.isDestroyed()) inspector.send(CHANNELS.presenterMode, on);
+}

@@ -1,0 +1,125 @@
+import { app, dialog } from 'electron';
+import path from 'node:path';
+import { ConfigError, loadConfig, type LoginscopeConfig } from '../backend/config.js';
+import { PortInUseError, startLoginscope, type Loginscope } from '../backend/start.js';
+import { openDesktop } from './desktop.js';
+
+/** Flags loadConfig knows. Electron's argv also holds Chromium switches and the entry script, which are not ours. */
+const VALUE_FLAGS = ['port', 'data-dir', 'workflow', 'config'];
+const BOOLEAN_FLAGS = ['web', 'open', 'dev'];
+
+/** Env switches for main only: loadConfig reads every other LOGINSCOPE_* variable as config. */
+export const SINGLE_INSTANCE_OFF = 'LOGINSCOPE_DISABLE_SINGLE_INSTANCE';
+
+export function configArgs(argv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const flag = /^--([a-z-]+)(=.*)?$/.exec(arg);
+    if (!flag) continue;
+    const [, name = '', inline] = flag;
+    if (VALUE_FLAGS.includes(name)) {
+      const value = inline === undefined ? argv[++i] : undefined;
+      kept.push(...(value === undefined ? [arg] : [arg, value]));
+    } else if (inline === undefined && BOOLEAN_FLAGS.includes(name.replace(/^no-/, ''))) {
+      kept.push(arg);
+    }
+  }
+  return kept;
+}
+
+/** `--data-dir` or `LOGINSCOPE_DATA_DIR`, when the user chose one. */
+export function explicitDataDir(args: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--data-dir') return args[i + 1];
+    if (args[i]!.startsWith('--data-dir=')) return args[i]!.slice('--data-dir='.length);
+  }
+  return env.LOGINSCOPE_DATA_DIR || undefined;
+}
+
+export function configEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [SINGLE_INSTANCE_OFF]: _mainOnly, ...rest } = env;
+  return rest;
+}
+
+/** One Loginscope per profile; tests running several instances turn the lock off. */
+export function claimSingleInstance(env: NodeJS.ProcessEnv): boolean {
+  const off = env[SINGLE_INSTANCE_OFF];
+  if (off === '1' || off === 'true') return true;
+  if (app.requestSingleInstanceLock()) return true;
+  app.quit();
+  return false;
+}
+
+/** The port is taken: say so, and offer a free port instead. Resolves undefined when the user chooses to quit. */
+export async function startBackend(config: LoginscopeConfig): Promise<Loginscope | undefined> {
+  try {
+    return await startLoginscope(config);
+  } catch (err) {
+    if (!(err instanceof PortInUseError)) throw err;
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: 'Loginscope',
+      message: `Port ${err.port} is already in use.`,
+      detail: `${err.message}\n\nLoginscope can start on another free port instead; its pages then have other addresses.`,
+      buttons: ['Use another port', 'Quit'],
+      defaultId: 0,
+      cancelId: 1,
+      noLink: true,
+    });
+    return response === 0 ? startLoginscope({ ...config, port: 0 }) : undefined;
+  }
+}
+
+/** Holds the quit until the backend has closed (databases flushed, port released), exactly once. */
+export function closeOnQuit(backend: Pick<Loginscope, 'close'>): void {
+  let closing: Promise<void> | undefined;
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closing ??= backend
+      .close()
+      .catch((err: Error) => console.error(`Loginscope: error while stopping: ${err.message}`))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+}
+
+/** One line on stderr and in a dialog, then exit code 2 (design.md: bad config or port in use). */
+export function failStart(message: string, code = 2): void {
+  console.error(message);
+  dialog.showErrorBox('Loginscope cannot start', message);
+  app.exit(code);
+}
+
+/** The desktop app: config, then the backend on every origin, then the window. */
+export async function launch(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const args = configArgs(argv);
+  const chosenDataDir = explicitDataDir(args, env);
+  // A chosen data dir holds everything of this launch, Chromium's profile (the cookie jars) included.
+  if (chosenDataDir) app.setPath('userData', path.join(path.resolve(chosenDataDir), 'chromium'));
+  if (!claimSingleInstance(env)) return;
+
+  let config: LoginscopeConfig;
+  try {
+    config = loadConfig(chosenDataDir ? args : [...args, '--data-dir', path.join(app.getPath('userData'), 'data')], configEnv(env));
+  } catch (err) {
+    if (err instanceof ConfigError) return failStart(err.message);
+    throw err;
+  }
+
+  await app.whenReady();
+  const backend = await startBackend(config);
+  if (!backend) return void app.exit(2);
+  closeOnQuit(backend);
+  console.log(`Loginscope ready: ${backend.inspectorUrl}`);
+
+  const { window } = openDesktop(config, backend);
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+}
