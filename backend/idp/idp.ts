@@ -1,0 +1,22 @@
+import type { LoginscopeContext } from '../context.js';
+import type { InternalEventType } from '../trace/types.js';
+import type { Directory } from './directory.js';
+import type { SigningKeys } from './keys.js';
+import type { RefreshTokenPolicy } from './policy.js';
+import type { IdentityStore } from './store.js';
+
+/** What every part of the identity server is built from; made once in createIdentityServer. */
+export interface Idp {
+  ctx: LoginscopeContext;
+  store: IdentityStore;
+  directory: Directory;
+  /** `http://login.localhost:<port>`; also the tenant issuer (`iss`). */
+  publicUrl: string;
+  issuer: string;
+  /** The one API key, made on first start and kept; never logged. */
+  apiKey: string;
+  keys: Promise<SigningKeys>;
+  policy: RefreshTokenPolicy;
+  now(): number;
+  emit(type: Extract<InternalEventType, `idp.${string}`>, data: Record<string, unknown>): void;
+}
