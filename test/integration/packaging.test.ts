@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+/** What the packaged app cannot start without. */
+const REQUIRED = ['out/main/index.js', 'out/main/preload.cjs', 'out/backend/start.js', 'dist/renderer/store/index.html'];
+
+/**
+ * A stand-in for an unpacked Electron distribution (GitHub, where the real one comes from, is unreachable here):
+ * enough for electron-builder's `dir` target to lay out the app. No default_app.asar: hashing an empty one fails.
+ */
+function stubElectronDist(dir: string, version: string): void {
+  mkdirSync(path.join(dir, 'locales'), { recursive: true });
+  mkdirSync(path.join(dir, 'resources'));
+  writeFileSync(path.join(dir, 'electron'), '#!/bin/sh\necho "stub Electron: packaging layout test only" >&2\nexit 1\n');
+  chmodSync(path.join(dir, 'electron'), 0o755);
+  writeFileSync(path.join(dir, 'LICENSE'), 'stub\n');
+  writeFileSync(path.join(dir, 'version'), version);
+}
+
+describe.skipIf(process.platform !== 'linux')('electron-builder --linux dir (stub Electron)', () => {
+  let work: string;
+  let resources: string;
+  let entries: string[];
+
+  beforeAll(async () => {
+    if (REQUIRED.some((file) => !existsSync(path.join(root, file)))) {
+      await run('npm', ['run', '-s', 'build'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    }
+    work = mkdtempSync(path.join(os.tmpdir(), 'loginscope-packaging-'));
+    const { version } = (await import('electron/package.json', { with: { type: 'json' } })).default;
+    stubElectronDist(path.join(work, 'electron-dist'), version);
+    await run(
+      bin('electron-builder'),
+      ['--linux', 'dir', '--publish', 'never', `-c.electronDist=${path.join(work, 'electron-dist')}`, `-c.directories.output=${path.join(work, 'release')}`],
+      { cwd: root, env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    resources = path.join(work, 'release', 'linux-unpacked', 'resources');
+    const { stdout } = await run(bin('asar'), ['list', path.join(resources, 'app.asar')], { maxBuffer: 64 * 1024 * 1024 });
+    entries = stdout.split('\n').filter(Boolean);
+  }, 180_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('packs the compiled main process, preload, backend, pages and seed data into app.asar', () => {
+    for (const file of [...REQUIRED, 'package.json']) expect(entries).toContain(`/${file}`);
+    expect(entries).toContain('/dist/renderer/chrome/index.html');
+    expect(entries.some((entry) => entry.startsWith('/assets/seed/'))).toBe(true);
+  });
+
+  it('leaves sources, source maps and dev tooling out', () => {
+    expect(entries.filter((entry) => entry.endsWith('.map'))).toEqual([]);
+    for (const prefix of ['/main/', '/backend/', '/renderer/', '/test/', '/node_modules/electron/', '/node_modules/vite/', '/node_modules/better-sqlite3/deps/']) {
+      expect(entries.filter((entry) => entry.startsWith(prefix))).toEqual([]);
+    }
+  });
+
+  it('unpacks better-sqlite3’s binary for this platform only, beside app.asar', () => {
+    const prebuilds = path.join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'prebuilds');
+    expect(readdirSync(prebuilds)).toEqual([`${process.platform}-${process.arch}.node`]);
+    expect(entries).toContain('/node_modules/better-sqlite3/lib/database.js');
+  });
+});
