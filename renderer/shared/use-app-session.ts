@@ -1,4 +1,4 @@
-import { onMounted, ref, shallowRef } from 'vue';
+import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue';
 import { api, type ApiResult, type User } from './api.js';
 import { browserWorkflows } from './workflows/index.js';
 import type { BrowserWorkflow, BrowserWorkflowFactory, LoginNotice, LoginUi, StartUpResult } from './workflows/types.js';
@@ -80,7 +80,15 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>) {
     else logoutError.value = res.error.message;
   }
 
-  onMounted(start);
+  // Coming back from the identity server with the Back button restores the page from the bfcache, still "leaving".
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted && phase.value === 'leaving') void start();
+  };
+  onMounted(() => {
+    window.addEventListener('pageshow', onPageShow);
+    void start();
+  });
+  onBeforeUnmount(() => window.removeEventListener('pageshow', onPageShow));
 
   return { phase, problem, user, notice, login, logoutError, protectedData, start, refresh, loggedIn, logOut };
 }
