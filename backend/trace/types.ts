@@ -23,7 +23,8 @@ export type InternalEventType =
   | 'idp.sso.reused'
   | 'idp.redirect.issued'
   | 'clock.advanced'
-  | 'state.reset';
+  | 'state.reset'
+  | 'browser.rendered';
 
 /** Where an internal event happened. */
 export type System = AppId | 'idp' | 'loginscope';

@@ -1,0 +1,85 @@
+import type { CookieOptions, Request } from 'express';
+import type { JWTPayload } from 'jose';
+import { request } from 'undici';
+import type { DemoSwitches } from '../demo-switches.js';
+import { createJwtVerifier, type JwtVerifier } from '../fusionauth/jwt-verifier.js';
+import { localhostAgent } from '../localhost-dispatcher.js';
+import type { LoginscopeContext } from '../context.js';
+import { FusionAuthClient } from '../fusionauth/client.js';
+import type { AppId } from '../hosts.js';
+import type { SessionOrigin, SessionUser } from '../sessions/session-data.js';
+import type { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
+import type { AppDatabase } from './app-db.js';
+import type { IdentitySettings } from './identity-settings.js';
+
+/** Everything one application backend's routes need; built once per app. */
+export interface AppServices {
+  app: AppId;
+  ctx: LoginscopeContext;
+  db: AppDatabase;
+  sessions: SqliteSessionStore;
+  identity: FusionAuthClient;
+  settings: IdentitySettings;
+  applicationId: string;
+  cookieNames: { session: string; refreshToken: string };
+  /** HttpOnly, SameSite=Lax, host-only, path /; Secure as configured. */
+  cookieOptions: CookieOptions;
+  switches: DemoSwitches;
+  /** Verifies a JWT that came through the browser: signature via JWKS, iss, exp, and aud = this app unless switched off. */
+  verifyJwt(token: string, options: { checkAudience: boolean }): Promise<JWTPayload>;
+}
+
+export function cookieNames(app: AppId): AppServices['cookieNames'] {
+  return { session: `${app}_session`, refreshToken: `${app}_refresh_token` };
+}
+
+export function createAppServices(options: Omit<AppServices, 'identity' | 'applicationId' | 'cookieNames' | 'cookieOptions' | 'verifyJwt'>): AppServices {
+  const { app, ctx, settings } = options;
+  let verifier: Promise<JwtVerifier> | undefined;
+  const getVerifier = () =>
+    (verifier ??= discoverIssuer(settings).then((issuer) =>
+      createJwtVerifier({ jwksUrl: `${settings.internalUrl}/.well-known/jwks.json`, issuer, clock: ctx.clock }),
+    ).catch((err: unknown) => {
+      verifier = undefined;
+      throw err;
+    }));
+  return {
+    ...options,
+    identity: new FusionAuthClient({
+      baseUrl: settings.internalUrl,
+      apiKey: settings.apiKey,
+      ...(settings.tenantId !== undefined && { tenantId: settings.tenantId }),
+      actor: app === 'store' ? 'store-backend' : 'forum-backend',
+      bus: ctx.bus,
+      traceOrigin: settings.traceOrigin,
+    }),
+    applicationId: settings.applications[app].id,
+    cookieNames: cookieNames(app),
+    cookieOptions: { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, path: '/' },
+    verifyJwt: async (token, { checkAudience }) =>
+      (await getVerifier()).verify(token, checkAudience ? { audience: settings.applications[app].id } : {}),
+  };
+}
+
+/** The issuer tokens must name: known for the embedded server, read from discovery for a real FusionAuth. */
+async function discoverIssuer(settings: IdentitySettings): Promise<string> {
+  if (settings.issuer) return settings.issuer;
+  const res = await request(`${settings.internalUrl}/.well-known/openid-configuration`, { dispatcher: localhostAgent() });
+  const doc = (await res.body.json()) as { issuer?: unknown };
+  if (res.statusCode !== 200 || typeof doc.issuer !== 'string') throw new Error('the identity server published no issuer in its OpenID configuration');
+  return doc.issuer;
+}
+
+/**
+ * Starts a server-side session for a user: always under a new id (regenerated at every login, against fixation),
+ * ending the old one as "replaced".
+ */
+export async function startSession(services: AppServices, req: Request, user: SessionUser, jwt: string, origin: SessionOrigin): Promise<void> {
+  const previous = req.sessionID;
+  if (previous) services.sessions.end(previous, 'replaced');
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  req.session.user = user;
+  req.session.jwt = jwt;
+  req.session.origin = origin;
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}

@@ -1,0 +1,48 @@
+import { request } from 'undici';
+import { localhostAgent } from '../localhost-dispatcher.js';
+import type { TraceBus } from '../trace/bus.js';
+import { isExchange, type TraceEvent, ACTOR_HEADER } from '../trace/types.js';
+
+const agent = localhostAgent();
+
+export interface Replay {
+  status: number;
+  body: string;
+  setCookies: string[];
+  /** The attacker's exchange and everything it caused. */
+  events: TraceEvent[];
+}
+
+/**
+ * Sends a request as the attacker, over real HTTP, with only the cookies it stole.
+ * Returns the answer and the trace events it caused (attacks run one at a time).
+ */
+export async function replayAsAttacker(bus: TraceBus, url: string, cookies: Record<string, string>, init: { method?: 'GET' | 'POST'; json?: unknown } = {}): Promise<Replay> {
+  const events: TraceEvent[] = [];
+  const stop = bus.subscribe((e) => events.push(e));
+  try {
+    const headers: Record<string, string> = { [ACTOR_HEADER]: 'attacker' };
+    const cookie = Object.entries(cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+    if (cookie) headers.cookie = cookie;
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
+    const res = await request(url, {
+      method: init.method ?? 'GET',
+      headers,
+      ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
+      dispatcher: agent,
+    });
+    const body = await res.body.text();
+    const raw = res.headers['set-cookie'];
+    const attackerIds = new Set(events.filter((e) => isExchange(e) && e.actor === 'attacker').map((e) => e.id));
+    return {
+      status: res.statusCode,
+      body,
+      setCookies: raw === undefined ? [] : Array.isArray(raw) ? raw : [raw],
+      events: events.filter((e) => attackerIds.has(e.id) || (e.correlationId !== undefined && attackerIds.has(e.correlationId))),
+    };
+  } finally {
+    stop();
+  }
+}

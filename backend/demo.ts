@@ -1,0 +1,111 @@
+import type { AppServices } from './app/app-services.js';
+import { safeSwitches, type DemoSwitches } from './demo-switches.js';
+import type { Loot } from './attacks/attacker-origin.js';
+import type { AttackDeps } from './attacks/stolen-cookies.js';
+import type { LoginscopeContext } from './context.js';
+import type { AppId } from './hosts.js';
+import type { IdentityServer } from './idp/identity-server.js';
+import type { CookieSource, CookieView } from './inspector/cookie-view.js';
+import { ObservedJar } from './trace/observed-jar.js';
+import { StepMatcher } from './trace/step-matcher.js';
+import { WORKFLOWS } from './workflows/catalogue.js';
+import type { AttackOutcome, Workflow, WorkflowId } from './workflows/types.js';
+
+export type ExpireKind = 'session' | 'refresh-token' | 'sso-session';
+
+/**
+ * The running demo: which workflow is shown, what the browser's jar holds, what the attacker took,
+ * and the controls the inspector offers (switch, reset, expire, attack). Time and traffic stay real.
+ */
+export class Demo {
+  readonly matcher: StepMatcher;
+  readonly observedJar: ObservedJar;
+  private workflowId: WorkflowId;
+  private electronJar: Record<string, CookieView[]> | undefined;
+
+  constructor(
+    private readonly ctx: LoginscopeContext,
+    private readonly apps: Record<AppId, AppServices>,
+    private readonly identity: IdentityServer | undefined,
+    readonly loot: Loot[],
+    readonly switches: DemoSwitches,
+  ) {
+    this.workflowId = ctx.config.workflow;
+    this.matcher = new StepMatcher(ctx.bus);
+    this.matcher.use(this.workflow.steps);
+    this.observedJar = new ObservedJar(ctx.bus);
+    // Expiry is decided by the clock: when it moves, sessions past their time end at once.
+    ctx.clock.onAdvance(() => {
+      for (const app of Object.values(this.apps)) app.sessions.sweep();
+    });
+  }
+
+  get workflow(): Workflow {
+    return WORKFLOWS[this.workflowId];
+  }
+
+  switchWorkflow(id: WorkflowId): void {
+    this.workflowId = id;
+    this.reset();
+  }
+
+  /** Back to a clean start: no sessions, tokens, SSO sessions, loot or trace. Users, products and keys stay. */
+  reset(): void {
+    for (const app of Object.values(this.apps)) app.sessions.clear();
+    this.identity?.admin.reset();
+    this.loot.length = 0;
+    Object.assign(this.switches, safeSwitches());
+    this.observedJar.reset();
+    this.ctx.bus.clear();
+    this.matcher.use(this.workflow.steps);
+    this.ctx.bus.emit('state.reset', 'loginscope', { workflow: this.workflowId });
+  }
+
+  /** Electron feeds its real jar here; from then on the inspector shows it instead of the observed one. */
+  setElectronJar(cookies: CookieView[]): void {
+    const byHost: Record<string, CookieView[]> = {};
+    for (const c of cookies) (byHost[c.domain.replace(/^\./, '')] ??= []).push(c);
+    this.electronJar = byHost;
+  }
+
+  cookies(): { source: CookieSource; byHost: Record<string, CookieView[]> } {
+    return this.electronJar ? { source: 'electron', byHost: this.electronJar } : { source: 'observed', byHost: this.observedJar.byHost() };
+  }
+
+  /** Expire one thing now (or every one of its kind), as "a while later" would. Returns how many ended. */
+  expire(kind: ExpireKind, app?: AppId, id?: string): number {
+    if (kind === 'session') {
+      const targets = app ? [this.apps[app]] : Object.values(this.apps);
+      let n = 0;
+      for (const t of targets) {
+        for (const row of t.sessions.rows()) {
+          if (row.endedAt === null && (id === undefined || row.sid === id) && t.sessions.end(row.sid, 'forced')) n++;
+        }
+      }
+      return n;
+    }
+    if (!this.identity) return 0;
+    return kind === 'refresh-token' ? this.identity.admin.expireRefreshTokens(id) : this.identity.admin.expireSsoSessions(id);
+  }
+
+  private attackDeps(): AttackDeps {
+    return {
+      bus: this.ctx.bus,
+      store: this.apps.store,
+      forum: this.apps.forum,
+      switches: this.switches,
+      victimCookies: (host) => this.cookies().byHost[host] ?? [],
+      loot: this.loot,
+      now: () => this.ctx.clock.now(),
+    };
+  }
+
+  attackIds(): Array<{ id: string; title: string }> {
+    return this.workflow.attacks(this.attackDeps()).map(({ id, title }) => ({ id, title }));
+  }
+
+  async attack(id: string): Promise<AttackOutcome | undefined> {
+    const attack = this.workflow.attacks(this.attackDeps()).find((a) => a.id === id);
+    return attack?.run();
+  }
+}

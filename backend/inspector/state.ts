@@ -1,0 +1,91 @@
+import { decodeJwt, type JWTPayload } from 'jose';
+import type { AppServices } from '../app/app-services.js';
+import type { LoginscopeContext } from '../context.js';
+import type { Demo } from '../demo.js';
+import { APPS, HOST_ROLES, type AppId } from '../hosts.js';
+import type { IdentityServer } from '../idp/identity-server.js';
+import type { SessionRow } from '../sessions/sqlite-session-store.js';
+import { WORKFLOWS } from '../workflows/catalogue.js';
+import type { CookieView } from './cookie-view.js';
+
+export interface SessionView {
+  sid: string;
+  userEmail: string | null;
+  origin: string | undefined;
+  createdAt: number;
+  touchedAt: number;
+  idleExpiresAt: number;
+  absoluteExpiresAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+  status: 'active' | 'ended';
+  user: unknown;
+  jwt: string | undefined;
+  jwtClaims: JWTPayload | undefined;
+}
+
+function decode(jwt: string | undefined): JWTPayload | undefined {
+  if (!jwt) return undefined;
+  try {
+    return decodeJwt(jwt);
+  } catch {
+    return undefined;
+  }
+}
+
+function sessionView(row: SessionRow): SessionView {
+  return {
+    sid: row.sid,
+    userEmail: row.userEmail,
+    origin: row.data.origin,
+    createdAt: row.createdAt,
+    touchedAt: row.touchedAt,
+    idleExpiresAt: row.idleExpiresAt,
+    absoluteExpiresAt: row.absoluteExpiresAt,
+    endedAt: row.endedAt,
+    endReason: row.endReason,
+    status: row.endedAt === null ? 'active' : 'ended',
+    user: row.data.user,
+    jwt: row.data.jwt,
+    jwtClaims: decode(row.data.jwt),
+  };
+}
+
+/** Cookies keyed by our origin's role (`store`, `forum`, `login`, …), other hosts by their name. */
+function cookiesByOrigin(byHost: Record<string, CookieView[]>): Record<string, CookieView[]> {
+  const out: Record<string, CookieView[]> = {};
+  for (const [host, cookies] of Object.entries(byHost)) {
+    const role = HOST_ROLES.find((r) => host === `${r}.localhost`);
+    out[role ?? host] = cookies;
+  }
+  return out;
+}
+
+/** The inspector's snapshot: GET /api/state (contract in design.md). */
+export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<AppId, AppServices>, identity: IdentityServer | undefined) {
+  const workflow = demo.workflow;
+  const stepState = new Map(demo.matcher.states().map((s) => [s.n, s]));
+  const cookies = demo.cookies();
+  return {
+    workflow: workflow.id,
+    workflowTitle: workflow.title,
+    workflows: Object.values(WORKFLOWS).map((w) => ({ id: w.id, title: w.title })),
+    now: ctx.clock.now(),
+    identity: { kind: ctx.config.identity.kind, publicUrl: apps.store.settings.publicUrl },
+    secureCookies: ctx.config.secureCookies,
+    ttl: ctx.config.ttl,
+    steps: workflow.steps.map((s) => {
+      const st = stepState.get(s.n)!;
+      return { n: s.n, label: s.label, phase: s.phase, from: s.from, to: s.to, kind: s.kind, notation: s.notation ?? null, caption: s.caption, seen: st.seen, count: st.count, lastEventId: st.lastEventId, firstSeen: st.firstSeen };
+    }),
+    cookieSource: cookies.source,
+    cookies: cookiesByOrigin(cookies.byHost),
+    sessions: Object.fromEntries(APPS.map((app) => [app, apps[app].sessions.rows().map(sessionView)])) as Record<AppId, SessionView[]>,
+    idp: identity
+      ? { refreshTokens: identity.admin.refreshTokens(), ssoSessions: identity.admin.ssoSessions(), users: identity.admin.users() }
+      : { refreshTokens: [], ssoSessions: [], users: [] },
+    attacks: demo.attackIds(),
+    switches: demo.switches,
+    loot: demo.loot,
+  };
+}

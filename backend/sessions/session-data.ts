@@ -1,0 +1,19 @@
+/** What an application backend keeps in a server-side session (the seed: "the User object (or JWT)"). */
+export interface SessionUser {
+  id: string;
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  fullName: string;
+}
+
+/** How the session came to be; the trace and the inspector show it. */
+export type SessionOrigin = 'login' | 'refresh' | 'start-session';
+
+declare module 'express-session' {
+  interface SessionData {
+    user: SessionUser;
+    jwt: string;
+    origin: SessionOrigin;
+  }
+}

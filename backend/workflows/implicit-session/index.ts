@@ -1,0 +1,23 @@
+import { stolenSessionCookie } from '../../attacks/stolen-cookies.js';
+import { fragmentTheft, tokenInjection } from '../../attacks/token-attacks.js';
+import { redirectUri } from '../../hosts.js';
+import type { Workflow } from '../types.js';
+import { resumeSessionOnly, startSessionRoutes } from './routes.js';
+import { implicitSessionSteps } from './steps.js';
+
+export const implicitSession: Workflow = {
+  id: 'implicit-session',
+  title: 'OAuth implicit grant, with sessions',
+  seed: 'oauth-implicit-grant-sessions.txt',
+  steps: implicitSessionSteps,
+  routes: (_app, services) => startSessionRoutes(services),
+  resume: resumeSessionOnly,
+  attacks: (deps) => [stolenSessionCookie(deps), fragmentTheft(deps), tokenInjection(deps)],
+  clientInfo: (services) => ({
+    authorize: {
+      url: `${services.settings.publicUrl}/oauth2/authorize`,
+      clientId: services.applicationId,
+      redirectUri: redirectUri(services.app, services.ctx.port),
+    },
+  }),
+};

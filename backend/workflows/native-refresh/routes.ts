@@ -1,0 +1,73 @@
+import express, { type Request, type Response } from 'express';
+import { decodeJwt } from 'jose';
+import { startSession, type AppServices } from '../../app/app-services.js';
+import { userFromFusionAuth, userFromTrustedJwt } from '../../app/session-user.js';
+import { sendError } from '../../errors.js';
+import { FusionAuthError, isRefreshFailure } from '../../fusionauth/errors.js';
+import type { SessionUser } from '../../sessions/session-data.js';
+import { parseCookieHeader } from '../../trace/cookies.js';
+
+/** The refresh-token cookie outlives the refresh token (design.md): the identity server decides when it is dead. */
+const REFRESH_COOKIE_EXTRA_MS = 24 * 3600 * 1000;
+
+function setRefreshCookie(services: AppServices, res: Response, token: string): void {
+  const maxAge = services.ctx.config.ttl.refreshTokenMinutes * 60_000 + REFRESH_COOKIE_EXTRA_MS;
+  res.cookie(services.cookieNames.refreshToken, token, { ...services.cookieOptions, maxAge });
+}
+
+/** POST /api/login: the native login form's AJAX post, passed on to the Login API. */
+export function nativeLoginRoutes(services: AppServices): express.Router {
+  const router = express.Router();
+  router.post('/login', async (req: Request, res: Response) => {
+    const body = req.body as { email?: unknown; password?: unknown } | undefined;
+    const email = typeof body?.email === 'string' ? body.email.trim() : '';
+    const password = typeof body?.password === 'string' ? body.password : '';
+    if (!email || !password) return sendError(res, 400, 'missing_credentials', 'Enter both your email and your password.');
+    let result;
+    try {
+      result = await services.identity.login({ loginId: email, password, applicationId: services.applicationId });
+    } catch (err) {
+      if (err instanceof FusionAuthError) {
+        if (err.status === 404) return sendError(res, 401, 'invalid_credentials', 'That email and password do not match an account.');
+        if (err.status === 423) return sendError(res, 423, 'locked', 'This account is locked after too many failed attempts. Try again later.');
+        if (err.status === 400) return sendError(res, 400, 'invalid_request', 'The identity server could not read those credentials.');
+      }
+      return sendError(res, 502, 'identity_unavailable', 'The identity server did not answer as expected. Try again.');
+    }
+    if (result.status !== 200 || !result.response.token || !result.response.user) {
+      return sendError(res, 403, 'not_registered', 'This account is not registered for this application.');
+    }
+    const user = userFromFusionAuth(result.response.user);
+    await startSession(services, req, user, result.response.token, 'login');
+    if (result.response.refreshToken) setRefreshCookie(services, res, result.response.refreshToken);
+    // The identity server's own Set-Cookie headers (access_token, refresh_token on its host) are never passed on.
+    res.json({ user });
+  });
+  return router;
+}
+
+/**
+ * Who is this request's user? The session if it is alive; otherwise, with a refresh-token cookie,
+ * a refresh at the identity server and a new session (seed steps 14–18); if that is refused, nobody (steps 19–22).
+ */
+export async function resumeWithRefreshToken(req: Request, res: Response, services: AppServices): Promise<SessionUser | undefined> {
+  if (req.session.user) return req.session.user;
+  const cookie = parseCookieHeader(req.headers.cookie)[services.cookieNames.refreshToken];
+  if (!cookie) return undefined;
+  const refreshToken = decodeURIComponent(cookie);
+  let refreshed;
+  try {
+    refreshed = await services.identity.refresh(refreshToken);
+  } catch (err) {
+    if (isRefreshFailure(err)) {
+      res.clearCookie(services.cookieNames.refreshToken, services.cookieOptions);
+      return undefined;
+    }
+    throw err;
+  }
+  // A FusionAuth with the Strict scope policy leaves email out of access tokens; then ask for the user by id.
+  const user = userFromTrustedJwt(refreshed.token) ?? userFromFusionAuth((await services.identity.retrieveUser(String(decodeJwt(refreshed.token).sub))).user);
+  await startSession(services, req, user, refreshed.token, 'refresh');
+  if (refreshed.refreshToken !== refreshToken) setRefreshCookie(services, res, refreshed.refreshToken);
+  return user;
+}
