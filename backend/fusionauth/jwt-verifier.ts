@@ -28,7 +28,16 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 /** jose's fetch hook, answered through undici so `*.localhost` resolves and no global fetch is used. */
 function undiciFetch(dispatcher: Dispatcher) {
   return async (url: string, options: { headers: Headers; method: string; signal: AbortSignal }): Promise<Response> => {
-    const res = await request(url, { method: 'GET', headers: Object.fromEntries(options.headers), signal: options.signal, dispatcher });
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, { method: 'GET', headers: Object.fromEntries(options.headers), signal: options.signal, dispatcher });
+    } catch (err) {
+      throw new JwtInvalidError('jwks-unavailable', `The identity server's keys could not be fetched from ${url}: ${(err as Error).message}`, { cause: err });
+    }
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new JwtInvalidError('jwks-unavailable', `The identity server answered ${res.statusCode} for its keys at ${url}.`);
+    }
     const headers = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
       for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
@@ -49,7 +58,7 @@ function classify(err: unknown): JwtInvalidError {
   if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
     return new JwtInvalidError('signature', 'The token is not signed by a key of the identity server.', { cause: err });
   }
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || err instanceof errors.JOSENotSupported && /JWK/.test(message)) {
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
     return new JwtInvalidError('jwks-unavailable', `The identity server's keys could not be read: ${message}`, { cause: err });
   }
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSEError) {
