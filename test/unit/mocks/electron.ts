@@ -180,6 +180,10 @@ export const ipcMain = {
   handlers,
 };
 
+/** Renderer side, for the preload: what it exposes, and what it sends. */
+export const contextBridge = { exposeInMainWorld: vi.fn() };
+export const ipcRenderer = Object.assign(new EventEmitter(), { invoke: vi.fn(async (..._args: unknown[]) => undefined) });
+
 export const Menu = {
   buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
   setApplicationMenu: vi.fn(),
@@ -193,6 +197,7 @@ export function resetElectronMock(): void {
   partitions.clear();
   handlers.clear();
   app.removeAllListeners();
+  ipcRenderer.removeAllListeners();
   app.paths = new Map([['userData', '/tmp/loginscope-mock-user-data']]);
   // Back to the implementations given to vi.fn() above, dropping any a test set.
   vi.resetAllMocks();
