@@ -25,12 +25,18 @@ export interface JwtVerifier {
 /** Only asymmetric algorithms: `none` and HMAC (whose "key" would be public here) are refused outright. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
+function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => (out[name] = value));
+  return out;
+}
+
 /** jose's fetch hook, answered through undici so `*.localhost` resolves and no global fetch is used. */
 function undiciFetch(dispatcher: Dispatcher) {
   return async (url: string, options: { headers: Headers; method: string; signal: AbortSignal }): Promise<Response> => {
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, { method: 'GET', headers: Object.fromEntries(options.headers), signal: options.signal, dispatcher });
+      res = await request(url, { method: 'GET', headers: headerRecord(options.headers), signal: options.signal, dispatcher });
     } catch (err) {
       throw new JwtInvalidError('jwks-unavailable', `The identity server's keys could not be fetched from ${url}: ${(err as Error).message}`, { cause: err });
     }

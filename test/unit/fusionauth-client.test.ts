@@ -50,7 +50,7 @@ describe('FusionAuthClient over the wire', () => {
       });
     const result = await client.login({ loginId: 'demo@example.com', password: 'secret-password', applicationId: 'app-1' });
     expect(result.status).toBe(200);
-    expect(result.response.user.email).toBe('demo@example.com');
+    expect(result.response.user?.email).toBe('demo@example.com');
     const [exchange] = exchanges();
     expect(exchange).toMatchObject({ actor: 'store-backend', origin: 'external', method: 'POST', path: '/api/login', status: 200, url: `${BASE}/api/login` });
     expect(exchange!.setCookies).toEqual(['access_token=jwt; HttpOnly', 'refresh_token=rt; HttpOnly']);
