@@ -89,6 +89,13 @@ export interface PostsResponse {
   posts: Post[];
 }
 
+/** What the page has just shown; the trace needs it for steps that happen only in the browser ("shows the login form"). */
+export type RenderedView = 'login-form' | 'cart' | 'posts' | 'session-ended';
+
+export interface UiEventRequest {
+  view: RenderedView;
+}
+
 /** Every error crosses the wire in this one shape. */
 export interface ApiError {
   code: string;
@@ -154,4 +161,5 @@ export const api = {
   cart: () => call<CartResponse>('GET', '/api/cart'),
   posts: () => call<PostsResponse>('GET', '/api/posts'),
   logout: () => call<void>('POST', '/api/logout'),
+  uiEvent: (event: UiEventRequest) => call<void>('POST', '/api/ui-events', event),
 };

@@ -1,5 +1,5 @@
-import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue';
-import { api, type ApiResult, type User } from './api.js';
+import { nextTick, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue';
+import { api, type ApiResult, type RenderedView, type User } from './api.js';
 import { browserWorkflows } from './workflows/index.js';
 import type { BrowserWorkflow, BrowserWorkflowFactory, LoginNotice, LoginUi, StartUpResult } from './workflows/types.js';
 import { useResource } from './use-resource.js';
@@ -10,7 +10,7 @@ export type SessionPhase = 'starting' | 'failed' | 'leaving' | 'logged-out' | 'l
  * The life of one SPA's login, the same in the store and the forum: ask which workflow runs, let it start up,
  * then keep the protected data (cart or posts) loaded until a 401 hands control back to the workflow.
  */
-export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>) {
+export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, protectedView: RenderedView) {
   const phase = ref<SessionPhase>('starting');
   const problem = ref('');
   const user = shallowRef<User | null>(null);
@@ -19,6 +19,11 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>) {
   const logoutError = ref('');
   const protectedData = useResource(loadProtected);
   let workflow: BrowserWorkflow | null = null;
+
+  /** Tells the backend's trace what the user now sees; best effort, it never blocks or fails the page. */
+  function reportRendered(views: RenderedView[]) {
+    void nextTick(() => views.forEach((view) => void api.uiEvent({ view })));
+  }
 
   function apply(result: StartUpResult) {
     switch (result.status) {
@@ -33,6 +38,10 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>) {
         protectedData.clear();
         notice.value = result.notice ?? null;
         phase.value = 'logged-out';
+        reportRendered([
+          ...(result.notice?.kind === 'session-ended' ? ['session-ended' as const] : []),
+          ...(workflow?.login.kind === 'password-form' ? ['login-form' as const] : []),
+        ]);
         return;
       case 'leaving':
         phase.value = 'leaving';
@@ -65,7 +74,10 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>) {
   async function refresh() {
     const result = await protectedData.load();
     if (!result || !workflow) return;
-    if (result.ok) workflow.sessionConfirmed();
+    if (result.ok) {
+      workflow.sessionConfirmed();
+      reportRendered([protectedView]);
+    }
     else if (result.status === 401) apply(workflow.sessionEnded());
   }
 

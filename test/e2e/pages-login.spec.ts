@@ -52,6 +52,11 @@ class FakeBackend {
     return this.seen.filter((s) => s.method === method && s.path === path);
   }
 
+  /** The views the page told the trace it rendered, in order. */
+  views() {
+    return this.calls('POST', '/api/ui-events').map((s) => (s.body as { view: string }).view);
+  }
+
   private async answer(route: Route) {
     const request: Request = route.request();
     const path = new URL(request.url()).pathname;
@@ -77,6 +82,8 @@ class FakeBackend {
         return this.session && !this.protectedAlways401 ? json(200, cart) : error(401, 'session_expired', 'Please log in again.');
       case 'GET /api/posts':
         return this.session && !this.protectedAlways401 ? json(200, { posts }) : error(401, 'session_expired', 'Please log in again.');
+      case 'POST /api/ui-events':
+        return route.fulfill({ status: 204 });
       case 'POST /api/logout':
         this.session = false;
         return route.fulfill({ status: 204 });
@@ -149,8 +156,11 @@ test.describe('store, native-refresh', () => {
     await expect(cartRegion).toContainText('Total$25.00');
     await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
     expect(backend.calls('POST', '/api/login').map((c) => c.body)).toEqual([{ email: user.email, password: 'demo-password' }]);
-    const sessionCalls = backend.seen.map((s) => `${s.method} ${s.path}`).filter((call) => call !== 'GET /api/products');
-    expect(sessionCalls).toEqual(['GET /api/workflow', 'GET /api/me', 'POST /api/login', 'GET /api/cart']);
+    // The seed's order: am I logged in? (404) → the form shows → credentials → cart (products are public, on the side).
+    const sessionCalls = () => backend.seen.map((s) => `${s.method} ${s.path}${s.path === '/api/ui-events' ? ` ${(s.body as { view: string }).view}` : ''}`);
+    await expect
+      .poll(() => sessionCalls().filter((call) => call !== 'GET /api/products'))
+      .toEqual(['GET /api/workflow', 'GET /api/me', 'POST /api/ui-events login-form', 'POST /api/login', 'GET /api/cart', 'POST /api/ui-events cart']);
   });
 
   test("shows the server's message for a bad password", async ({ page }) => {
@@ -190,6 +200,7 @@ test.describe('store, native-refresh', () => {
     await logInWithForm(page);
     await expect(page.getByRole('heading', { name: 'Your cart' })).toBeVisible();
     await expect(page.getByText('Your session ended.')).toHaveCount(0);
+    await expect.poll(() => backend.views()).toEqual(['login-form', 'cart', 'cart', 'session-ended', 'login-form', 'cart']);
   });
 
   test('logs out', async ({ page }) => {
