@@ -5,6 +5,7 @@ import type { Demo, ExpireKind } from '../demo.js';
 import { sendError } from '../errors.js';
 import { APPS, type AppId } from '../hosts.js';
 import type { IdentityServer } from '../idp/identity-server.js';
+import { traceToHar } from '../trace/har.js';
 import { isWorkflowId } from '../workflows/catalogue.js';
 import type { CookieView } from './cookie-view.js';
 import { inspectorState } from './state.js';
@@ -25,6 +26,13 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
 
   api.get('/trace', (_req, res) => {
     res.json({ events: ctx.bus.list().map((event) => ({ ...event, steps: demo.matcher.stepsOf(event.id) })) });
+  });
+
+  api.get('/trace.har', (req, res) => {
+    const includeSecrets = req.query.include === 'secrets';
+    const har = traceToHar(ctx.bus.list(), { includeSecrets, stepsOf: (id) => demo.matcher.stepsOf(id), comment: `Workflow: ${demo.workflow.title}.` });
+    res.setHeader('content-disposition', `attachment; filename="loginscope-${demo.workflow.id}${includeSecrets ? '-with-secrets' : ''}.har"`);
+    res.type('application/json').send(JSON.stringify(har, null, 2));
   });
 
   api.get('/events', (req, res: Response) => {
