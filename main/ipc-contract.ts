@@ -3,6 +3,7 @@
  * each page sees) and the payloads main posts to the inspector API. Imported by main, the preload and the pages,
  * so it holds types and constants only.
  */
+import type { CookieView } from '../backend/inspector/cookie-view.js';
 
 /** The browser area's tabs. Store and forum share one partition (one browser); the attacker has its own. */
 export const TAB_IDS = ['store', 'forum', 'attacker'] as const;
@@ -62,20 +63,8 @@ declare global {
   }
 }
 
-/** A cookie from Electron's real jar, in the inspector's vocabulary (SameSite spelled as in Set-Cookie). */
-export interface CookieView {
-  name: string;
-  value: string;
-  domain: string;
-  hostOnly: boolean;
-  path: string;
-  secure: boolean;
-  httpOnly: boolean;
-  sameSite: 'Lax' | 'Strict' | 'None' | 'Unspecified';
-  /** Expiry in ms since the epoch; absent for session cookies. */
-  expires?: number;
-  session: boolean;
-}
+/** A cookie from Electron's real jar, in the inspector's vocabulary: the same type the backend shows. */
+export type { CookieView };
 
 export type CookieChangeCause =
   | 'inserted'

@@ -10,6 +10,8 @@ export interface CookieView {
   sameSite: 'Lax' | 'Strict' | 'None' | 'Unspecified';
   /** Epoch ms; absent for a browser-session cookie. */
   expires?: number;
+  /** A browser-session cookie: gone when the browser closes, however long the server-side session lives. */
+  session: boolean;
 }
 
 /** Where the cookie panel's data comes from: Electron's jar, or the jar rebuilt from what the server saw ("as observed"). */

@@ -39,6 +39,7 @@ export class ObservedJar {
         httpOnly: Boolean(c.httpOnly),
         sameSite: SAME_SITE[String(c.sameSite ?? '').toLowerCase()] ?? 'Unspecified',
         ...(expires !== undefined && !Number.isNaN(expires) && { expires }),
+        session: expires === undefined || Number.isNaN(expires),
       };
       (out[domain] ??= []).push(view);
     }
