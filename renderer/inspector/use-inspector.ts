@@ -148,5 +148,3 @@ export function useInspector(api: InspectorApi) {
 
   return { state, trace, stepsOf, latestStep, connection, problem, now, act, reloadAll };
 }
-
-export type InspectorModel = ReturnType<typeof useInspector>;
