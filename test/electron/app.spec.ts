@@ -74,8 +74,9 @@ test.beforeAll(async () => {
     forum: await view(isHost('forum')),
     attacker: await view(isHost('attacker')),
   };
-  // design.md: the launcher hands the page its token in the `token` query.
-  token = new URL(views.inspector.url()).searchParams.get('token') ?? '';
+  // design.md: the launcher hands the page its token in the `token` query; the page keeps it in sessionStorage
+  // (renderer/inspector/api.ts) and takes it out of the address bar.
+  token = (await views.inspector.evaluate(() => sessionStorage.getItem('loginscope.inspector.token'))) ?? '';
   expect(token, 'the inspector view was opened with ?token=').not.toBe('');
 });
 
@@ -141,12 +142,12 @@ test('the cookie panel shows the HttpOnly session cookie from the real jar', asy
     .toEqual(real.map((c) => c.name).sort());
 
   // CONTRACT (inspector): the cookie panel is [data-testid="cookie-panel"] with data-source="electron" when fed by the
-  // desktop app; each cookie is a [data-testid="cookie-row"] with data-origin, data-cookie-name and data-http-only.
+  // desktop app; each cookie is a [data-testid="cookie-row"] with data-origin, data-name and data-httponly.
   const panel = views.inspector.getByTestId('cookie-panel');
   await expect(panel).toHaveAttribute('data-source', 'electron');
   for (const cookie of real) {
-    const row = panel.locator(`[data-testid="cookie-row"][data-origin="store"][data-cookie-name="${cookie.name}"]`);
-    await expect(row).toHaveAttribute('data-http-only', 'true');
+    const row = panel.locator(`[data-testid="cookie-row"][data-origin="store"][data-name="${cookie.name}"]`);
+    await expect(row).toHaveAttribute('data-httponly', 'true');
   }
 });
 
