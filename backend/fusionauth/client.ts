@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { localhostAgent } from '../localhost-dispatcher.js';
 import type { TraceBus } from '../trace/bus.js';
+import { keptRequestHeaders } from '../trace/request-headers.js';
 import { summariseBody } from '../trace/summary.js';
 import { ACTOR_HEADER, type Actor } from '../trace/types.js';
 import { FusionAuthError } from './errors.js';
@@ -190,6 +191,7 @@ export class FusionAuthClient {
         url,
         path: c.path,
         requestCookies: {},
+        requestHeaders: keptRequestHeaders(headers),
         ...(summary !== undefined && { requestBody: summary }),
         status,
         setCookies: extra.setCookies ?? [],

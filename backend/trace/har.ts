@@ -134,6 +134,7 @@ function maskSetCookieLine(line: string): string {
   return `${line.slice(0, eq + 1)}${MASK}${semi === -1 ? '' : line.slice(semi)}`;
 }
 
+/** For exchanges recorded before request headers were kept (or sent without a Content-Type). */
 function requestMimeType(body: string): string {
   const t = body.trim();
   return t.startsWith('{') || t.startsWith('[') ? 'application/json' : 'application/x-www-form-urlencoded';
@@ -145,8 +146,12 @@ function entry(e: ExchangeEvent, options: HarOptions): HarEntry {
   const cookies = Object.entries(e.requestCookies).map(([name, value]) => ({ name, value: secret ? value : MASK }));
   const requestHeaders: NameValue[] = [{ name: 'Host', value: new URL(e.url).host }];
   if (cookies.length) requestHeaders.push({ name: 'Cookie', value: cookies.map((c) => `${c.name}=${c.value}`).join('; ') });
+  for (const [name, value] of Object.entries(e.requestHeaders ?? {})) {
+    requestHeaders.push({ name, value: name === 'authorization' && !secret ? MASK : value });
+  }
   const requestBody = e.requestBody === undefined ? undefined : secret ? e.requestBody : maskBody(e.requestBody);
-  if (requestBody !== undefined) requestHeaders.push({ name: 'Content-Type', value: requestMimeType(requestBody) });
+  const requestType = e.requestHeaders?.['content-type'] ?? (requestBody === undefined ? undefined : requestMimeType(requestBody));
+  if (requestType !== undefined && !e.requestHeaders?.['content-type']) requestHeaders.push({ name: 'Content-Type', value: requestType });
 
   const responseHeaders: NameValue[] = [];
   if (e.contentType) responseHeaders.push({ name: 'Content-Type', value: e.contentType });
@@ -167,7 +172,7 @@ function entry(e: ExchangeEvent, options: HarOptions): HarEntry {
       cookies,
       headers: requestHeaders,
       queryString: query,
-      ...(requestBody !== undefined && { postData: { mimeType: requestMimeType(requestBody), text: requestBody } }),
+      ...(requestBody !== undefined && { postData: { mimeType: requestType ?? 'x-unknown', text: requestBody } }),
       headersSize: -1,
       bodySize: requestBody === undefined ? 0 : Buffer.byteLength(requestBody),
     },

@@ -3,6 +3,7 @@ import type { HostRole } from '../hosts.js';
 import type { TraceBus } from './bus.js';
 import { runInExchange } from './context.js';
 import { parseCookieHeader } from './cookies.js';
+import { keptRequestHeaders } from './request-headers.js';
 import { summariseBody } from './summary.js';
 import { ACTOR_HEADER, ACTORS, type Actor } from './types.js';
 
@@ -54,6 +55,7 @@ export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole)
     const url = `http://${req.headers.host}${req.originalUrl}`;
     const path = new URL(url).pathname;
     const requestCookies = parseCookieHeader(req.headers.cookie);
+    const requestHeaders = keptRequestHeaders(req.headers);
     const body = captureBody(res);
     res.on('finish', () => {
       const setCookie = res.getHeader('set-cookie');
@@ -71,6 +73,7 @@ export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole)
         url,
         path,
         requestCookies,
+        requestHeaders,
         ...(requestBody !== undefined && { requestBody }),
         status: res.statusCode,
         setCookies: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie.map(String) : [String(setCookie)],

@@ -47,6 +47,8 @@ export interface ExchangeEvent extends EventBase {
   url: string;
   path: string;
   requestCookies: Record<string, string>;
+  /** Content-Type, Authorization, Origin and Sec-Fetch-* as sent (see request-headers.ts). */
+  requestHeaders?: Record<string, string>;
   requestBody?: string;
   status: number;
   setCookies: string[];

@@ -32,7 +32,7 @@ const events: TraceEvent[] = [
   exchange(1, { method: 'POST', url: 'http://store.localhost:9311/api/login', path: '/api/login', requestBody: '{"email":"demo@example.com","password":"••••••"}', contentType: 'application/json; charset=utf-8', responseBody: '{"user":{"email":"demo@example.com"}}', setCookies: [`store_session=${SESSION}; Path=/; Expires=Tue, 01 Jan 2030 12:10:00 GMT; HttpOnly; SameSite=Lax`, `store_refresh_token=${REFRESH}; Path=/; HttpOnly; SameSite=Lax`] }),
   { id: 2, time: Date.UTC(2030, 0, 1, 12, 0, 2), type: 'session.created', system: 'store', data: { sid: 'AbCdEf' }, correlationId: 1 } satisfies InternalEvent,
   exchange(3, { url: 'http://store.localhost:9311/api/cart', path: '/api/cart', requestCookies: { store_session: SESSION, store_refresh_token: REFRESH }, contentType: 'application/json', responseBody: '{"items":[],"totalCents":0}' }),
-  exchange(4, { actor: 'store-backend', origin: 'login', method: 'POST', url: 'http://login.localhost:9311/api/jwt/refresh', path: '/api/jwt/refresh', requestBody: `{"refreshToken":"${REFRESH}"}`, contentType: 'application/json', responseBody: `{"token":"${JWT}","refreshToken":"${REFRESH}"}`, correlationId: 3 }),
+  exchange(4, { actor: 'store-backend', origin: 'login', method: 'POST', url: 'http://login.localhost:9311/api/jwt/refresh', path: '/api/jwt/refresh', requestHeaders: { 'content-type': 'application/json', authorization: 'the-api-key' }, requestBody: `{"refreshToken":"${REFRESH}"}`, contentType: 'application/json', responseBody: `{"token":"${JWT}","refreshToken":"${REFRESH}"}`, correlationId: 3 }),
   exchange(5, { origin: 'login', method: 'POST', url: 'http://login.localhost:9311/oauth2/authorize', path: '/oauth2/authorize', requestBody: 'loginId=demo%40example.com&password=••••••&client_id=store', status: 302, location: `http://store.localhost:9311/oauth-redirect#access_token=${JWT}&token_type=Bearer&state=xyz`, setCookies: ['fusionauth.sso=sso-secret-value; Path=/; HttpOnly; SameSite=Lax'] }),
   exchange(6, { url: `http://store.localhost:9311/callback?code=abc123&state=xyz`, path: '/callback' }),
 ];
@@ -51,6 +51,13 @@ function validator() {
 
 describe('HAR export of the trace', () => {
   const validate = validator();
+
+  it('keeps the recorded request headers, with Authorization masked unless secrets are asked for', () => {
+    const header = (includeSecrets: boolean) => traceToHar(events, { includeSecrets }).log.entries.find((e) => e.request.url.includes('/api/jwt/refresh'))!.request.headers;
+    expect(header(false)).toContainEqual({ name: 'authorization', value: MASK });
+    expect(header(false)).toContainEqual({ name: 'content-type', value: 'application/json' });
+    expect(header(true)).toContainEqual({ name: 'authorization', value: 'the-api-key' });
+  });
 
   it('is HAR 1.2 by the schema, exchanges only, with step numbers in the comments', () => {
     const har = traceToHar(events, { includeSecrets: false, stepsOf: (id) => (id === 1 ? [6, 10] : []) });
