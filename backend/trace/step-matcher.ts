@@ -1,7 +1,7 @@
 import type { Step, StepMatch, WithinMatch } from '../workflows/types.js';
 import type { TraceBus } from './bus.js';
 import { setCookieName } from './cookies.js';
-import { isExchange, type ExchangeEvent, type TraceEvent } from './types.js';
+import { isExchange, type ExchangeEvent, type StepHit, type TraceEvent } from './types.js';
 
 export interface StepState {
   n: number;
@@ -12,11 +12,6 @@ export interface StepState {
   firstSeen: number | null;
 }
 
-export interface StepHit {
-  n: number;
-  eventId: number;
-  part?: 'request' | 'response';
-}
 
 /** One thing to match: an internal event, or one half of an exchange. */
 interface Item {
@@ -184,7 +179,7 @@ export class StepMatcher {
       const labels = this.labels.get(item.event.id) ?? [];
       labels.push(step.n);
       this.labels.set(item.event.id, labels);
-      hits.push({ n: step.n, eventId: item.event.id, ...(item.part && { part: item.part }) });
+      hits.push({ n: step.n, eventId: item.event.id, firstSeen: st.firstSeen!, ...(item.part && { part: item.part }) });
     }
     if (hits.length) for (const listener of this.listeners) listener(hits);
   }

@@ -71,3 +71,12 @@ export type TraceEvent = ExchangeEvent | InternalEvent;
 export function isExchange(e: TraceEvent): e is ExchangeEvent {
   return e.type === 'exchange';
 }
+
+/** A step of the active workflow proven by an event (or one half of an exchange). */
+export interface StepHit {
+  n: number;
+  eventId: number;
+  part?: 'request' | 'response';
+  /** The step's place in first-seen order, so a live view can order without asking for the state. */
+  firstSeen: number;
+}

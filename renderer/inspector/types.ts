@@ -1,13 +1,16 @@
 /**
- * The inspector API's wire shapes, mirrored from backend/inspector/state.ts, backend/trace/types.ts and
- * backend/workflows/types.ts: the web tsconfig cannot pull in backend files (they import Node and Express).
- * Keep in step with those files.
+ * The inspector API's wire shapes. Types from backend files that import nothing of Node (trace events, cookies)
+ * are re-exported; the rest mirror backend/inspector/state.ts and backend/workflows/types.ts, whose modules
+ * import Node and Express and cannot be part of the web build. Keep those in step.
  */
+import type { CookieView } from '../../backend/inspector/cookie-view.js';
+import type { Actor, ExchangeEvent, InternalEvent, StepHit, TraceEvent } from '../../backend/trace/types.js';
+
+export type { Actor, CookieView, ExchangeEvent, InternalEvent, StepHit, TraceEvent };
 
 export type Lane = 'browser' | 'store' | 'forum' | 'idp' | 'attacker';
 export type Phase = 'initialise' | 'login' | 'use' | 'expiry' | 'forum' | 'attack';
 export type StepKind = 'request' | 'response' | 'internal';
-export type Actor = 'browser' | 'store-backend' | 'forum-backend' | 'attacker';
 export type AppId = 'store' | 'forum';
 export type ExpireKind = 'session' | 'refresh-token' | 'sso-session';
 
@@ -26,18 +29,6 @@ export interface StepView {
   firstSeen: number | null;
 }
 
-export interface CookieView {
-  name: string;
-  value: string;
-  domain: string;
-  hostOnly: boolean;
-  path: string;
-  secure: boolean;
-  httpOnly: boolean;
-  sameSite: 'Lax' | 'Strict' | 'None' | 'Unspecified';
-  /** Epoch ms; absent for a browser-session cookie. */
-  expires?: number;
-}
 
 export type EndReason = 'expired-idle' | 'expired-absolute' | 'destroyed' | 'logout' | 'replaced' | 'forced';
 
@@ -134,48 +125,8 @@ export interface InspectorState {
   loot: Loot[];
 }
 
-interface EventBase {
-  id: number;
-  time: number;
-  correlationId?: number;
-}
+export { isExchange } from '../../backend/trace/types.js';
 
-export interface ExchangeEvent extends EventBase {
-  type: 'exchange';
-  actor: Actor;
-  origin: 'store' | 'forum' | 'login' | 'inspector' | 'attacker' | 'external';
-  method: string;
-  url: string;
-  path: string;
-  requestCookies: Record<string, string>;
-  requestBody?: string;
-  status: number;
-  setCookies: string[];
-  location?: string;
-  responseBody?: string;
-  contentType?: string;
-  durationMs: number;
-  caused: string[];
-}
-
-export interface InternalEvent extends EventBase {
-  /** session.created, idp.refresh.issued, … (backend/trace/types.ts InternalEventType). */
-  type: string;
-  system: AppId | 'idp' | 'loginscope';
-  data: Record<string, unknown>;
-}
-
-export type TraceEvent = ExchangeEvent | InternalEvent;
-
-export function isExchange(e: TraceEvent): e is ExchangeEvent {
-  return e.type === 'exchange';
-}
-
-export interface StepHit {
-  n: number;
-  eventId: number;
-  part?: 'request' | 'response';
-}
 
 export interface AttackOutcome {
   outcome: string;
