@@ -106,7 +106,7 @@ export function useInspector(api: InspectorApi) {
       // New objects, so components holding the steps array see the change before the snapshot catches up.
       const steps = current.steps.map((step) => {
         const mine = hits.filter((h) => h.n === step.n);
-        return mine.length ? { ...step, seen: true, count: step.count + mine.length, lastEventId: mine.at(-1)!.eventId } : step;
+        return mine.length ? { ...step, seen: true, count: step.count + mine.length, lastEventId: mine.at(-1)!.eventId, firstSeen: step.firstSeen ?? mine[0]!.firstSeen } : step;
       });
       state.value = { ...current, steps };
     }
