@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { findElectronBinary } from './electron-binary.js';
+import { IdentityConnectionError } from './fusionauth/connection-check.js';
+import { startIdentityOnly } from './identity-only.js';
 import { projectRoot } from './paths.js';
 import { PortInUseError, startLoginscope } from './start.js';
 
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
 
+  if (config.identityOnly) return identityOnly(config);
+
   if (!config.web) {
     const electron = findElectronBinary();
     if (electron.path) {
@@ -42,9 +46,10 @@ async function main(argv: string[]): Promise<void> {
   try {
     app = await startLoginscope(config);
   } catch (err) {
-    if (err instanceof PortInUseError) fail(err.message);
+    if (err instanceof PortInUseError || err instanceof IdentityConnectionError) fail(err.message);
     throw err;
   }
+  for (const problem of app.identityCheck?.problems ?? []) console.error(`FusionAuth check: ${problem.message}`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -64,6 +69,25 @@ async function main(argv: string[]): Promise<void> {
     openInBrowser(app.inspectorUrl);
     openInBrowser(app.urls.store);
   }
+}
+
+/** `--identity-only`: serve just the identity server, for another Loginscope to use as its "real FusionAuth". */
+async function identityOnly(config: ReturnType<typeof loadConfig>): Promise<void> {
+  let server;
+  try {
+    server = await startIdentityOnly(config);
+  } catch (err) {
+    if (err instanceof PortInUseError) fail(err.message);
+    throw err;
+  }
+  const stop = () =>
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(`Loginscope identity server ready: ${server.publicUrl} (redirect URIs for apps on port ${server.appPort}; settings: ${server.apiUrl}/identity?token=${server.inspectorToken})`);
 }
 
 await main(process.argv.slice(2));

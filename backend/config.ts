@@ -35,6 +35,10 @@ export const configSchema = z
     open: z.boolean().default(true),
     dev: z.boolean().default(false),
     workflow: z.enum(['native-refresh', 'implicit-session']).default('native-refresh'),
+    /** Serve only the embedded identity server (login.localhost) and a small inspector API: an "external FusionAuth" without docker. */
+    identityOnly: z.boolean().default(false),
+    /** With identityOnly: the port the store and forum run on, which the registered redirect URIs name. */
+    appPort: z.number().int().min(1).max(65535).optional(),
     /** Chromium stores Secure cookies on http://*.localhost; express-session needs to be told. Shown in the inspector. */
     secureCookies: z.boolean().default(false),
     ttl: z
@@ -57,7 +61,18 @@ export const configSchema = z
       .discriminatedUnion('kind', [embeddedIdentity, fusionAuthIdentity])
       .default({ kind: 'embedded', deadRefreshTokenStatus: 404, refreshTokenUsagePolicy: 'Reusable', refreshTokenExpirationPolicy: 'Fixed' }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, issues) => {
+    if (c.appPort !== undefined && !c.identityOnly) {
+      issues.addIssue({ code: 'custom', path: ['appPort'], message: 'is only used with --identity-only (it is the port the apps\' redirect URIs name)' });
+    }
+    if (c.identityOnly && c.identity.kind !== 'embedded') {
+      issues.addIssue({ code: 'custom', path: ['identityOnly'], message: `serves the embedded identity server, so identity.kind must be embedded (it is ${c.identity.kind})` });
+    }
+    if (c.identityOnly && c.port !== 0 && c.port === (c.appPort ?? 9311)) {
+      issues.addIssue({ code: 'custom', path: ['appPort'], message: `must differ from port ${c.port}: the identity server and the apps cannot share a port; start the identity server with another --port` });
+    }
+  });
 
 export type LoginscopeConfig = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -142,6 +157,8 @@ function cliLayer(argv: readonly string[]): Layer {
         dev: { type: 'boolean' },
         workflow: { type: 'string' },
         config: { type: 'string' },
+        'identity-only': { type: 'boolean' },
+        'app-port': { type: 'string' },
       },
     });
   } catch (err) {
@@ -155,6 +172,8 @@ function cliLayer(argv: readonly string[]): Layer {
     open: v.open,
     dev: v.dev,
     workflow: v.workflow,
+    identityOnly: v['identity-only'],
+    appPort: v['app-port'] === undefined ? undefined : scalar(v['app-port']),
     configFile: v.config,
   };
 }

@@ -12,6 +12,7 @@ import type { LoginscopeContext } from './context.js';
 import { safeSwitches } from './demo-switches.js';
 import { Demo } from './demo.js';
 import { sendError } from './errors.js';
+import { checkAtStart, type ConnectionCheckResult } from './fusionauth/start-check.js';
 import { APPS, HOST_ROLES, LOOPBACK, originUrls, roleForHost, type HostRole, type OriginUrls } from './hosts.js';
 import { createIdentityServer } from './idp/identity-server.js';
 import { createInspectorApi } from './inspector/api.js';
@@ -36,6 +37,8 @@ export interface Loginscope {
   clock: Clock;
   bus: TraceBus;
   demo: Demo;
+  /** With a real FusionAuth: the connection check made at start (problems that did not stop it). */
+  identityCheck?: ConnectionCheckResult;
   close(): Promise<void>;
 }
 
@@ -47,7 +50,7 @@ export class PortInUseError extends Error {
   }
 }
 
-function listen(server: http.Server, port: number): Promise<number> {
+export function listen(server: http.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err);
     server.once('error', onError);
@@ -59,7 +62,7 @@ function listen(server: http.Server, port: number): Promise<number> {
 }
 
 /** Asks every served origin for /healthz over real loopback HTTP; resolves when all answer 200. */
-async function waitForOrigins(port: number, roles: readonly HostRole[]): Promise<void> {
+export async function waitForOrigins(port: number, roles: readonly HostRole[]): Promise<void> {
   await Promise.all(
     roles.map(
       (role) =>
@@ -141,8 +144,10 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
     await new Promise<void>((resolve) => server.close(() => resolve()));
     for (const step of closing) await step();
   };
+  let identityCheck: ConnectionCheckResult | undefined;
   try {
     await waitForOrigins(port, served);
+    identityCheck = await checkAtStart(ctx, settings);
   } catch (err) {
     await close();
     throw err;
@@ -155,6 +160,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
     clock,
     bus,
     demo,
+    ...(identityCheck && { identityCheck }),
     close,
   };
 }

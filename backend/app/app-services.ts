@@ -1,6 +1,7 @@
 import type { CookieOptions, Request } from 'express';
 import type { JWTPayload } from 'jose';
 import { request } from 'undici';
+import { createClock } from '../clock.js';
 import type { DemoSwitches } from '../demo-switches.js';
 import { createJwtVerifier, type JwtVerifier } from '../fusionauth/jwt-verifier.js';
 import { localhostAgent } from '../localhost-dispatcher.js';
@@ -38,7 +39,9 @@ export function createAppServices(options: Omit<AppServices, 'identity' | 'appli
   let verifier: Promise<JwtVerifier> | undefined;
   const getVerifier = () =>
     (verifier ??= discoverIssuer(settings).then((issuer) =>
-      createJwtVerifier({ jwksUrl: `${settings.internalUrl}/.well-known/jwks.json`, issuer, clock: ctx.clock }),
+      // A real FusionAuth stamps iat/exp by its own (real) time, which the inspector's clock does not move:
+      // its JWTs are judged by real time, or every token after a clock advance would look expired.
+      createJwtVerifier({ jwksUrl: `${settings.internalUrl}/.well-known/jwks.json`, issuer, clock: settings.traceOrigin === 'external' ? createClock() : ctx.clock }),
     ).catch((err: unknown) => {
       verifier = undefined;
       throw err;

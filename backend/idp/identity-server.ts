@@ -11,6 +11,7 @@ import { noStore, securityHeaders } from '../security-headers.js';
 import { runInExchange } from '../trace/context.js';
 import { actorOf } from '../trace/recorder.js';
 import { createIdentityAdmin, type IdentityAdmin } from './admin.js';
+import { applicationApi } from './api-application.js';
 import { jwtApi } from './api-jwt.js';
 import { loginApi } from './api-login.js';
 import { userApi } from './api-user.js';
@@ -62,7 +63,8 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
   const store = new IdentityStore(openDatabase(path.join(ctx.config.dataDir, 'identity.db'), IDENTITY_MIGRATIONS));
   applyIdentitySeed(store, readIdentitySeed(), ctx.clock.now());
   store.setSettingIfAbsent('apiKey', randomBytes(32).toString('base64url'));
-  const directory = loadDirectory(store, ctx.port);
+  // Identity-only mode registers the redirect URIs of apps that run on another port (--app-port).
+  const directory = loadDirectory(store, ctx.config.appPort ?? ctx.port);
   const keys = loadOrCreateSigningKeys(store, ctx.clock.now());
   // A failure surfaces in the requests that need the keys; this only keeps it from being "unhandled".
   keys.catch(() => undefined);
@@ -87,7 +89,7 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
   app.use(joinCallersExchange);
   app.use(wellKnown(idp));
   app.use('/api', noStore, express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
-  app.use(loginApi(idp), jwtApi(idp), userApi(idp));
+  app.use(loginApi(idp), jwtApi(idp), userApi(idp), applicationApi(idp));
   app.use('/api', (_req, res) => sendEmpty(res, 404));
   app.use('/api', fusionAuthErrorHandler);
   app.use('/oauth2', noStore);

@@ -8,6 +8,7 @@ import type { IdentityServer } from '../idp/identity-server.js';
 import { traceToHar } from '../trace/har.js';
 import { isWorkflowId } from '../workflows/catalogue.js';
 import type { CookieView } from './cookie-view.js';
+import { createIdentityApi } from './identity-api.js';
 import { inspectorState } from './state.js';
 
 const EXPIRE_KINDS: ExpireKind[] = ['session', 'refresh-token', 'sso-session'];
@@ -19,6 +20,7 @@ const bodyOf = (req: express.Request): Body => (req.body && typeof req.body === 
 /** The inspector API (contract in design.md); every route sits behind the launch token (inspector-origin.ts). */
 export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Record<AppId, AppServices>, identity: IdentityServer | undefined): express.Router {
   const api = express.Router();
+  api.use(createIdentityApi(ctx, demo, apps));
 
   api.get('/state', (_req, res) => {
     res.json(inspectorState(ctx, demo, apps, identity));

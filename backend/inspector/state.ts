@@ -7,6 +7,7 @@ import type { IdentityServer } from '../idp/identity-server.js';
 import type { SessionRow } from '../sessions/sqlite-session-store.js';
 import { WORKFLOWS } from '../workflows/catalogue.js';
 import type { CookieView } from './cookie-view.js';
+import { identityStatus, stepObservability } from './identity-status.js';
 
 export interface SessionView {
   sid: string;
@@ -71,12 +72,12 @@ export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<
     workflowTitle: workflow.title,
     workflows: Object.values(WORKFLOWS).map((w) => ({ id: w.id, title: w.title })),
     now: ctx.clock.now(),
-    identity: { kind: ctx.config.identity.kind, publicUrl: apps.store.settings.publicUrl },
+    identity: { kind: ctx.config.identity.kind, publicUrl: apps.store.settings.publicUrl, check: identityStatus(ctx).lastCheck ?? null, observed: identityStatus(ctx).observedSince !== undefined },
     secureCookies: ctx.config.secureCookies,
     ttl: ctx.config.ttl,
     steps: workflow.steps.map((s) => {
       const st = stepState.get(s.n)!;
-      return { n: s.n, label: s.label, phase: s.phase, from: s.from, to: s.to, kind: s.kind, notation: s.notation ?? null, caption: s.caption, seen: st.seen, count: st.count, lastEventId: st.lastEventId, firstSeen: st.firstSeen };
+      return { n: s.n, label: s.label, phase: s.phase, from: s.from, to: s.to, kind: s.kind, notation: s.notation ?? null, caption: s.caption, seen: st.seen, count: st.count, lastEventId: st.lastEventId, firstSeen: st.firstSeen, ...stepObservability(ctx, s) };
     }),
     cookieSource: cookies.source,
     cookies: cookiesByOrigin(cookies.byHost),

@@ -1,0 +1,129 @@
+import express, { type Express } from 'express';
+import http from 'node:http';
+import type { Clock } from './clock.js';
+import { createClock } from './clock.js';
+import type { LoginscopeConfig } from './config.js';
+import type { LoginscopeContext } from './context.js';
+import { jsonErrorHandler, sendError } from './errors.js';
+import { health } from './health.js';
+import { originUrls, roleForHost, type HostRole } from './hosts.js';
+import { createIdentityServer, type IdentityServer } from './idp/identity-server.js';
+import { newInspectorToken, requireInspectorToken } from './inspector/token.js';
+import { createPageServer } from './pages.js';
+import { noStore, securityHeaders } from './security-headers.js';
+import { listen, waitForOrigins } from './start.js';
+import { TraceBus } from './trace/bus.js';
+import { traceRecorder } from './trace/recorder.js';
+
+const TEN_YEARS = 10 * 365 * 86400;
+const SERVED: readonly HostRole[] = ['login', 'inspector'];
+
+/**
+ * `--identity-only`: a Loginscope process that serves only the embedded identity server at `login.localhost:<port>`,
+ * with redirect URIs registered for apps on `--app-port`. Another Loginscope points `identity.kind = 'fusionauth'`
+ * at it, as it would at a real FusionAuth. `inspector.localhost:<port>/api` (launch token) says what that other
+ * Loginscope needs (`GET /api/identity`) and moves this process's clock, so tests can expire what lives here.
+ */
+export interface IdentityOnlyServer {
+  port: number;
+  appPort: number;
+  publicUrl: string;
+  apiUrl: string;
+  inspectorToken: string;
+  clock: Clock;
+  identity: IdentityServer;
+  close(): Promise<void>;
+}
+
+function identityApi(ctx: LoginscopeContext, identity: IdentityServer, appPort: number): express.Router {
+  const api = express.Router();
+  api.get('/identity', (_req, res) => {
+    const { publicUrl, apiKey, tenantId, issuer, applications } = identity.info;
+    const apps = { store: { id: applications.store.id }, forum: { id: applications.forum.id } };
+    res.json({
+      publicUrl,
+      apiKey,
+      tenantId,
+      issuer,
+      appPort,
+      applications: apps,
+      /** Paste into the other Loginscope's loginscope.config.json. */
+      config: { identity: { kind: 'fusionauth', url: publicUrl, apiKey, applications: apps } },
+    });
+  });
+  api.get('/state', (_req, res) => {
+    res.json({
+      mode: 'identity-only',
+      now: ctx.clock.now(),
+      appPort,
+      idp: { refreshTokens: identity.admin.refreshTokens(), ssoSessions: identity.admin.ssoSessions(), users: identity.admin.users() },
+    });
+  });
+  api.post('/clock/advance', (req, res) => {
+    const seconds = (req.body as { seconds?: unknown } | undefined)?.seconds;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > TEN_YEARS) {
+      return sendError(res, 400, 'invalid_seconds', '`seconds` must be a positive number of seconds (at most ten years).');
+    }
+    ctx.clock.advance(seconds * 1000);
+    res.json({ now: ctx.clock.now() });
+  });
+  api.post('/expire', (req, res) => {
+    const { kind, id } = (req.body ?? {}) as { kind?: unknown; id?: unknown };
+    if (kind !== 'refresh-token' && kind !== 'sso-session') return sendError(res, 400, 'invalid_kind', 'kind must be refresh-token or sso-session.');
+    if (id !== undefined && typeof id !== 'string') return sendError(res, 400, 'invalid_id', 'id must be a string.');
+    const expired = kind === 'refresh-token' ? identity.admin.expireRefreshTokens(id) : identity.admin.expireSsoSessions(id);
+    res.json({ expired });
+  });
+  return api;
+}
+
+export async function startIdentityOnly(config: LoginscopeConfig, options: { clock?: Clock } = {}): Promise<IdentityOnlyServer> {
+  const clock = options.clock ?? createClock();
+  const bus = new TraceBus(clock);
+  let root: Express | undefined;
+  const server = http.createServer((req, res) => {
+    if (root) return root(req, res);
+    res.statusCode = 503;
+    res.end();
+  });
+  server.keepAliveTimeout = 5000;
+  const port = await listen(server, config.port);
+  const appPort = config.appPort ?? 9311;
+  const pages = await createPageServer({ dev: config.dev, server });
+  const ctx: LoginscopeContext = { config, clock, bus, port, urls: originUrls(port), pages, inspectorToken: newInspectorToken() };
+  const identity = createIdentityServer(ctx);
+
+  const inspector = express();
+  inspector.disable('x-powered-by');
+  inspector.use(securityHeaders({ dev: config.dev }));
+  inspector.get('/healthz', health('inspector'));
+  inspector.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), express.json({ limit: '16kb' }), identityApi(ctx, identity, appPort));
+  inspector.use((_req, res) => sendError(res, 404, 'not_found', 'This Loginscope serves only the identity server (--identity-only); its API is under /api.'));
+  inspector.use(jsonErrorHandler);
+
+  const origins: Partial<Record<HostRole, Express>> = { login: identity.app, inspector };
+  const roleOf = (req: http.IncomingMessage) => roleForHost(req.headers.host, port, SERVED);
+  root = express();
+  root.disable('x-powered-by');
+  root.set('trust proxy', false);
+  root.use((req, res, next) => {
+    if (roleOf(req)) return next();
+    sendError(res, 421, 'unknown_host', `This Loginscope serves only the identity server (login.localhost:${port}).`);
+  });
+  root.use(traceRecorder(bus, (req) => roleOf(req)!));
+  root.use((req, res, next) => origins[roleOf(req)!]!(req, res, next));
+
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await pages.close();
+    identity.close();
+  };
+  try {
+    await waitForOrigins(port, SERVED);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { port, appPort, publicUrl: ctx.urls.login, apiUrl: `${ctx.urls.inspector}/api`, inspectorToken: ctx.inspectorToken, clock, identity, close };
+}
