@@ -67,7 +67,7 @@ export async function waitForOrigins(port: number, roles: readonly HostRole[]): 
     roles.map(
       (role) =>
         new Promise<void>((resolve, reject) => {
-          const req = http.get({ host: LOOPBACK, port, path: '/healthz', headers: { host: `${role}.localhost:${port}` } }, (res) => {
+          const req = http.get({ host: LOOPBACK, port, path: '/healthz', headers: { host: `${role}.localhost:${port}` }, agent: false }, (res) => {
             res.resume();
             if (res.statusCode === 200) resolve();
             else reject(new Error(`${role}.localhost answered ${res.statusCode} to its health check`));

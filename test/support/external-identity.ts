@@ -108,3 +108,29 @@ export class IdentityOnlyProcess {
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
+
+/** The main Loginscope as a child process (`--web --no-open`), up to its ready line; for what the terminal shows. */
+export async function startCli(args: string[]): Promise<{ readyLine: string; stderr: () => string; stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const readyLine = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const ready = out.split('\n').find((l) => l.startsWith('Loginscope ready: '));
+      if (ready) resolve(ready);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready: ${stderr || out}`)));
+  });
+  return {
+    readyLine,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
