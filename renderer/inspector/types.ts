@@ -8,6 +8,15 @@ import type { Actor, ExchangeEvent, InternalEvent, StepHit, TraceEvent } from '.
 
 export type { Actor, CookieView, ExchangeEvent, InternalEvent, StepHit, TraceEvent };
 
+/** The last connection check of a configured FusionAuth (backend/fusionauth/connection-check.ts). */
+export interface ConnectionCheck {
+  ok: boolean;
+  fatal: boolean;
+  checkedAt: number;
+  url: string;
+  problems: Array<{ check: string; message: string }>;
+}
+
 export type Lane = 'browser' | 'store' | 'forum' | 'idp' | 'attacker';
 export type Phase = 'initialise' | 'login' | 'use' | 'expiry' | 'forum' | 'attack';
 export type StepKind = 'request' | 'response' | 'internal';
@@ -27,6 +36,9 @@ export interface StepView {
   count: number;
   lastEventId: number | null;
   firstSeen: number | null;
+  /** False where this mode cannot see the exchange (browser ↔ a real FusionAuth, in web mode). */
+  observable: boolean;
+  observableReason: string | null;
 }
 
 
@@ -112,7 +124,7 @@ export interface InspectorState {
   workflowTitle: string;
   workflows: Array<{ id: string; title: string }>;
   now: number;
-  identity: { kind: 'embedded' | 'fusionauth'; publicUrl: string };
+  identity: { kind: 'embedded' | 'fusionauth'; publicUrl: string; check: ConnectionCheck | null; observed: boolean };
   secureCookies: boolean;
   ttl: Ttl;
   steps: StepView[];
