@@ -66,7 +66,9 @@ export class SqliteSessionStore extends session.Store {
          VALUES (@app, @sid, @data, @userEmail, @now, @now, MIN(@idle, @absolute), @absolute)`,
       ),
       update: db.prepare('UPDATE sessions SET data = @data, user_email = @userEmail, touched_at = @now, idle_expires_at = MIN(@idle, absolute_expires_at) WHERE app = @app AND sid = @sid'),
-      touch: db.prepare('UPDATE sessions SET touched_at = @now, idle_expires_at = MIN(@idle, absolute_expires_at) WHERE app = @app AND sid = @sid AND ended_at IS NULL'),
+      touch: db.prepare<[{ app: string; sid: string; now: number; idle: number }], Pick<RawRow, 'user_email' | 'idle_expires_at'>>(
+        'UPDATE sessions SET touched_at = @now, idle_expires_at = MIN(@idle, absolute_expires_at) WHERE app = @app AND sid = @sid AND ended_at IS NULL RETURNING user_email, idle_expires_at',
+      ),
       end: db.prepare('UPDATE sessions SET ended_at = @now, end_reason = @reason WHERE app = @app AND sid = @sid AND ended_at IS NULL'),
       live: db.prepare<[string, number], RawRow>('SELECT * FROM sessions WHERE app = ? AND ended_at IS NULL AND idle_expires_at > ? ORDER BY created_at'),
       count: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE app = ? AND ended_at IS NULL AND idle_expires_at > ?'),
@@ -146,8 +148,9 @@ export class SqliteSessionStore extends session.Store {
     try {
       const now = this.o.clock.now();
       const idle = now + this.o.idleSeconds * 1000;
-      if (this.q.touch.run({ app: this.o.app, sid, now, idle }).changes > 0) {
-        const row = this.q.get.get(this.o.app, sid)!;
+      // One statement per request: the UPDATE returns what the event needs instead of a second SELECT.
+      const row = this.q.touch.get({ app: this.o.app, sid, now, idle });
+      if (row) {
         this.o.bus.emit('session.touched', this.o.app, { sid, userEmail: row.user_email, idleExpiresAt: row.idle_expires_at });
       }
       callback?.();
