@@ -1,19 +1,19 @@
-import express, { type Express } from 'express';
+import express from 'express';
 import http from 'node:http';
 import type { Clock } from './clock.js';
 import { createClock } from './clock.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
 import { jsonErrorHandler, sendError } from './errors.js';
-import { health } from './health.js';
-import { originUrls, roleForHost, type HostRole } from './hosts.js';
+import { hostRouter } from './host-router.js';
+import { originUrls, type HostRole } from './hosts.js';
 import { createIdentityServer, type IdentityServer } from './idp/identity-server.js';
 import { newInspectorToken, requireInspectorToken } from './inspector/token.js';
 import { createPageServer } from './pages.js';
-import { noStore, securityHeaders } from './security-headers.js';
+import { createOriginApp } from './origin-app.js';
+import { noStore } from './security-headers.js';
 import { listen, waitForOrigins } from './start.js';
 import { TraceBus } from './trace/bus.js';
-import { traceRecorder } from './trace/recorder.js';
 
 const TEN_YEARS = 10 * 365 * 86400;
 const SERVED: readonly HostRole[] = ['login', 'inspector'];
@@ -80,12 +80,7 @@ function identityApi(ctx: LoginscopeContext, identity: IdentityServer, appPort: 
 export async function startIdentityOnly(config: LoginscopeConfig, options: { clock?: Clock } = {}): Promise<IdentityOnlyServer> {
   const clock = options.clock ?? createClock();
   const bus = new TraceBus(clock);
-  let root: Express | undefined;
-  const server = http.createServer((req, res) => {
-    if (root) return root(req, res);
-    res.statusCode = 503;
-    res.end();
-  });
+  const server = http.createServer();
   server.keepAliveTimeout = 5000;
   const port = await listen(server, config.port);
   const appPort = config.appPort ?? 9311;
@@ -93,25 +88,12 @@ export async function startIdentityOnly(config: LoginscopeConfig, options: { clo
   const ctx: LoginscopeContext = { config, clock, bus, port, urls: originUrls(port), pages, inspectorToken: newInspectorToken() };
   const identity = createIdentityServer(ctx);
 
-  const inspector = express();
-  inspector.disable('x-powered-by');
-  inspector.use(securityHeaders({ dev: config.dev }));
-  inspector.get('/healthz', health('inspector'));
+  const inspector = createOriginApp('inspector', ctx);
   inspector.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), express.json({ limit: '16kb' }), identityApi(ctx, identity, appPort));
   inspector.use((_req, res) => sendError(res, 404, 'not_found', 'This Loginscope serves only the identity server (--identity-only); its API is under /api.'));
   inspector.use(jsonErrorHandler);
 
-  const origins: Partial<Record<HostRole, Express>> = { login: identity.app, inspector };
-  const roleOf = (req: http.IncomingMessage) => roleForHost(req.headers.host, port, SERVED);
-  root = express();
-  root.disable('x-powered-by');
-  root.set('trust proxy', false);
-  root.use((req, res, next) => {
-    if (roleOf(req)) return next();
-    sendError(res, 421, 'unknown_host', `This Loginscope serves only the identity server (login.localhost:${port}).`);
-  });
-  root.use(traceRecorder(bus, (req) => roleOf(req)!));
-  root.use((req, res, next) => origins[roleOf(req)!]!(req, res, next));
+  server.on('request', hostRouter(port, { login: identity.app, inspector }));
 
   const close = async () => {
     server.closeAllConnections();

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAppBackend } from './app/app-backend.js';
@@ -11,9 +11,9 @@ import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
 import { safeSwitches } from './demo-switches.js';
 import { Demo } from './demo.js';
-import { sendError } from './errors.js';
+import { hostRouter } from './host-router.js';
 import { checkAtStart, type ConnectionCheckResult } from './fusionauth/start-check.js';
-import { APPS, HOST_ROLES, LOOPBACK, originUrls, roleForHost, type HostRole, type OriginUrls } from './hosts.js';
+import { APPS, HOST_ROLES, LOOPBACK, originUrls, type HostRole, type OriginUrls } from './hosts.js';
 import { createIdentityServer } from './idp/identity-server.js';
 import { createInspectorApi } from './inspector/api.js';
 import { createInspectorOrigin } from './inspector/inspector-origin.js';
@@ -21,7 +21,6 @@ import { newInspectorToken } from './inspector/token.js';
 import { createPageServer } from './pages.js';
 import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 import { TraceBus } from './trace/bus.js';
-import { traceRecorder } from './trace/recorder.js';
 
 export interface StartOptions {
   /** Tests pass their own clock; otherwise a fresh one at wall time. */
@@ -82,12 +81,8 @@ export async function waitForOrigins(port: number, roles: readonly HostRole[]): 
 export async function startLoginscope(config: LoginscopeConfig, options: StartOptions = {}): Promise<Loginscope> {
   const clock = options.clock ?? createClock();
   const bus = new TraceBus(clock);
-  let root: Express | undefined;
-  const server = http.createServer((req, res) => {
-    if (root) return root(req, res);
-    res.statusCode = 503;
-    res.end();
-  });
+  // Requests are routed once every origin exists (hostRouter below); nothing asks before the ready line.
+  const server = http.createServer();
   server.keepAliveTimeout = 5000;
   const port = await listen(server, config.port);
 
@@ -119,24 +114,11 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
     store: createAppBackend(apps.store, () => demo.workflow),
     forum: createAppBackend(apps.forum, () => demo.workflow),
     inspector: createInspectorOrigin(ctx, createInspectorApi(ctx, demo, apps, identity)),
-    attacker: createAttackerOrigin(loot, () => clock.now()),
+    attacker: createAttackerOrigin(ctx, loot),
     ...(identity && { login: identity.app }),
   };
 
-  const roleOf = (req: http.IncomingMessage) => roleForHost(req.headers.host, port, served);
-  root = express();
-  root.disable('x-powered-by');
-  root.set('trust proxy', false);
-  root.use((req, res, next) => {
-    if (roleOf(req)) return next();
-    sendError(res, 421, 'unknown_host', `Loginscope answers only its own origins (${served.map((r) => `${r}.localhost:${port}`).join(', ')}).`);
-  });
-  root.use(traceRecorder(bus, (req) => roleOf(req)!));
-  root.use((req, res, next) => {
-    const app = origins[roleOf(req)!];
-    if (app) return app(req, res, next);
-    sendError(res, 421, 'origin_not_served', `${req.headers.host} is not served in this configuration.`);
-  });
+  server.on('request', hostRouter(port, origins));
 
   const closing: Array<() => unknown> = [() => pages.close(), () => identity?.close(), () => appDb.close()];
   const close = async () => {

@@ -1,9 +1,8 @@
 import express, { type Express, type Router } from 'express';
 import session from 'express-session';
-import type { LoginscopeContext } from '../context.js';
 import { jsonErrorHandler, sendError } from '../errors.js';
-import { health } from '../health.js';
-import { noStore, securityHeaders } from '../security-headers.js';
+import { createOriginApp } from '../origin-app.js';
+import { noStore } from '../security-headers.js';
 import type { Workflow } from '../workflows/types.js';
 import type { AppServices } from './app-services.js';
 
@@ -27,11 +26,7 @@ function injectedScript(attackerOrigin: string): string {
  */
 export function createAppBackend(services: AppServices, activeWorkflow: () => Workflow): Express {
   const { app, ctx, db, sessions, cookieNames } = services;
-  const server = express();
-  server.disable('x-powered-by');
-  server.set('trust proxy', false);
-  server.use(securityHeaders({ dev: ctx.config.dev, extraImgSrc: () => (services.switches.injectedScript ? [ctx.urls.attacker] : []) }));
-  server.get('/healthz', health(app));
+  const server = createOriginApp(app, ctx, { extraImgSrc: () => (services.switches.injectedScript ? [ctx.urls.attacker] : []) });
 
   const api = express.Router();
   api.use(noStore, express.json({ limit: '16kb' }));

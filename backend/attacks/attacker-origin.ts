@@ -1,7 +1,7 @@
-import express, { type Express } from 'express';
+import type { Express } from 'express';
+import type { LoginscopeContext } from '../context.js';
 import { jsonErrorHandler } from '../errors.js';
-import { health } from '../health.js';
-import { securityHeaders } from '../security-headers.js';
+import { createOriginApp } from '../origin-app.js';
 
 /** What reached the attacker: exfiltrated by a page script or taken by a scripted attack. */
 export interface Loot {
@@ -14,11 +14,9 @@ export interface Loot {
 /** `attacker.localhost`: where stolen data is sent and shown. */
 const PIXEL = Buffer.from('R0lGODlhAQABAAAAACwAAAAAAQABAAA=', 'base64');
 
-export function createAttackerOrigin(loot: Loot[], now: () => number): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(securityHeaders());
-  app.get('/healthz', health('attacker'));
+export function createAttackerOrigin(ctx: LoginscopeContext, loot: Loot[]): Express {
+  const app = createOriginApp('attacker', ctx);
+  const now = () => ctx.clock.now();
   app.get('/', (_req, res) => {
     const rows = loot
       .map((l) => `<li><b>${escapeHtml(l.kind)}</b> <code>${escapeHtml(l.value.slice(0, 80))}</code>${l.from ? ` from ${escapeHtml(l.from)}` : ''}</li>`)

@@ -5,9 +5,9 @@ import type { LoginscopeContext } from '../context.js';
 import { openDatabase } from '../db.js';
 import { jsonErrorHandler, sendError } from '../errors.js';
 import { EXCHANGE_HEADER } from '../fusionauth/trace-headers.js';
-import { health } from '../health.js';
 import { APPS, type AppId } from '../hosts.js';
-import { noStore, securityHeaders } from '../security-headers.js';
+import { createOriginApp } from '../origin-app.js';
+import { noStore } from '../security-headers.js';
 import { runInExchange } from '../trace/context.js';
 import { actorOf } from '../trace/recorder.js';
 import { createIdentityAdmin, type IdentityAdmin } from './admin.js';
@@ -82,10 +82,7 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
     emit: (type, data) => void ctx.bus.emit(type, 'idp', data),
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(securityHeaders({ dev: ctx.config.dev }));
-  app.get('/healthz', health('login'));
+  const app = createOriginApp('login', ctx);
   app.use(joinCallersExchange);
   app.use(wellKnown(idp));
   app.use('/api', noStore, express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));

@@ -1,16 +1,13 @@
 import express, { type Express } from 'express';
 import type { LoginscopeContext } from '../context.js';
 import { jsonErrorHandler, sendError } from '../errors.js';
-import { health } from '../health.js';
-import { noStore, securityHeaders } from '../security-headers.js';
+import { createOriginApp } from '../origin-app.js';
+import { noStore } from '../security-headers.js';
 import { requireInspectorToken } from './token.js';
 
 /** `inspector.localhost`: the sidebar page, and its token-protected API under `/api`. */
 export function createInspectorOrigin(ctx: LoginscopeContext, api: express.Router): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(securityHeaders({ dev: ctx.config.dev }));
-  app.get('/healthz', health('inspector'));
+  const app = createOriginApp('inspector', ctx);
   app.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), express.json({ limit: '64kb' }), api);
   app.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such inspector API.'));
   app.use(ctx.pages.assets);

@@ -4,9 +4,10 @@ import type { ExchangeEvent, InternalEvent, InternalEventType, System, TraceEven
 
 export type TraceListener = (event: TraceEvent) => void;
 
-const MAX_EVENTS = 20_000;
+/** A demo walk is a few hundred events; a test suite hammering the backend must not grow memory without bound. */
+export const MAX_EVENTS = 5_000;
 /** The buffer may run this far past MAX_EVENTS before the oldest are dropped in one go. */
-const TRIM_SLACK = 1_000;
+const TRIM_SLACK = 500;
 
 /**
  * The one event stream. Exchanges are published when they finish (with the id reserved when they started);
@@ -52,7 +53,7 @@ export class TraceBus {
 
   private publish(event: TraceEvent): void {
     this.events.push(event);
-    // Trimmed in batches: splicing one event off a 20,000-long array on every publish was O(n) per event under load.
+    // Trimmed in batches: splicing one event off the array on every publish was O(n) per event under load.
     if (this.events.length > MAX_EVENTS + TRIM_SLACK) this.events.splice(0, this.events.length - MAX_EVENTS);
     for (const listener of this.listeners) listener(event);
   }

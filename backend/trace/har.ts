@@ -64,7 +64,8 @@ export interface Har {
 const TOKEN_PARAMS = new Set(['access_token', 'refresh_token', 'id_token', 'token', 'code', 'refreshToken', 'client_secret', 'password']);
 const TOKEN_KEY = /token|jwt|secret|password|^sid$|^code$/i;
 const JWT = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
+/** Recorded request headers whose values are credentials. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization']);
 
 function maskParams(params: URLSearchParams): string {
   for (const key of [...new Set(params.keys())]) if (TOKEN_PARAMS.has(key)) params.set(key, MASK);
@@ -147,7 +148,7 @@ function entry(e: ExchangeEvent, options: HarOptions): HarEntry {
   const requestHeaders: NameValue[] = [{ name: 'Host', value: new URL(e.url).host }];
   if (cookies.length) requestHeaders.push({ name: 'Cookie', value: cookies.map((c) => `${c.name}=${c.value}`).join('; ') });
   for (const [name, value] of Object.entries(e.requestHeaders ?? {})) {
-    requestHeaders.push({ name, value: name === 'authorization' && !secret ? MASK : value });
+    requestHeaders.push({ name, value: SECRET_HEADERS.has(name) && !secret ? MASK : value });
   }
   const requestBody = e.requestBody === undefined ? undefined : secret ? e.requestBody : maskBody(e.requestBody);
   const requestType = e.requestHeaders?.['content-type'] ?? (requestBody === undefined ? undefined : requestMimeType(requestBody));

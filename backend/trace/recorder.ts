@@ -42,9 +42,8 @@ function captureBody(res: Response): () => Buffer {
  * The inspector's own traffic and static assets are not part of any workflow and are left out;
  * backend-to-identity-server calls are recorded by the FusionAuth client, which sees them in every mode.
  */
-export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole): RequestHandler {
+export function traceRecorder(bus: TraceBus, origin: HostRole): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const origin = roleOf(req);
     const actor = actorOf(req);
     if (origin === 'inspector' || UNTRACED_PATHS.test(req.path) || actor === 'store-backend' || actor === 'forum-backend') {
       return next();
@@ -57,7 +56,8 @@ export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole)
     const requestCookies = parseCookieHeader(req.headers.cookie);
     const requestHeaders = keptRequestHeaders(req.headers);
     const body = captureBody(res);
-    res.on('finish', () => {
+    // 'close' comes after 'finish', and also when the client gives up: every started exchange is published once.
+    res.once('close', () => {
       const setCookie = res.getHeader('set-cookie');
       const contentType = res.getHeader('content-type')?.toString();
       const location = res.getHeader('location')?.toString();
@@ -75,7 +75,7 @@ export function traceRecorder(bus: TraceBus, roleOf: (req: Request) => HostRole)
         requestCookies,
         requestHeaders,
         ...(requestBody !== undefined && { requestBody }),
-        status: res.statusCode,
+        status: res.writableFinished ? res.statusCode : 499,
         setCookies: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie.map(String) : [String(setCookie)],
         ...(location !== undefined && { location }),
         ...(responseBody !== undefined && { responseBody }),

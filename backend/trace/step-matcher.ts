@@ -1,5 +1,5 @@
 import type { Step, StepMatch, WithinMatch } from '../workflows/types.js';
-import type { TraceBus } from './bus.js';
+import { MAX_EVENTS, type TraceBus } from './bus.js';
 import { setCookieName } from './cookies.js';
 import { isExchange, type ExchangeEvent, type StepHit, type TraceEvent } from './types.js';
 
@@ -179,6 +179,8 @@ export class StepMatcher {
       const labels = this.labels.get(item.event.id) ?? [];
       labels.push(step.n);
       this.labels.set(item.event.id, labels);
+      // Labels of events the bus no longer keeps are useless: drop the oldest (Maps iterate in insertion order).
+      if (this.labels.size > MAX_EVENTS) this.labels.delete(this.labels.keys().next().value!);
       hits.push({ n: step.n, eventId: item.event.id, firstSeen: st.firstSeen!, ...(item.part && { part: item.part }) });
     }
     if (hits.length) for (const listener of this.listeners) listener(hits);

@@ -12,10 +12,12 @@
 import express from 'express';
 import session from 'express-session';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppDatabase } from '../../backend/app/app-db.js';
 import { createClock } from '../../backend/clock.js';
 import '../../backend/sessions/session-data.js';
@@ -34,7 +36,9 @@ const DEMO_EMAIL = 'demo@example.com';
 async function sessionStore(): Promise<session.Store | undefined> {
   if (mode === 'memory') return new session.MemoryStore();
   if (mode === 'sqlite3') {
-    const { default: connectSqlite3 } = await import('connect-sqlite3');
+    // Installed on first bench run into test/bench/anchors (see run.ts), not with the project's own dependencies.
+    const anchors = createRequire(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'anchors', 'package.json'));
+    const connectSqlite3 = anchors('connect-sqlite3') as typeof import('connect-sqlite3').default;
     const SQLiteStore = connectSqlite3(session);
     return new SQLiteStore({ db: 'sessions.db', dir, concurrentDb: true });
   }

@@ -6,9 +6,9 @@
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { pbkdf2 } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +21,25 @@ import { DEMO, Inspector, nativeRefreshWalk, urlsOf, type Target } from './walk.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const cli = path.join(root, 'out', 'backend', 'cli.js');
+/** What `npm start` runs (after its build). */
+const cli = path.join(root, 'out', 'backend', 'entry.js');
 const anchorSource = path.join(here, 'anchor-server.ts');
 /** The anchors run as plain JS (bundled by esbuild, packages external), so no TS loader sits in their process or their RSS. */
 const anchorScript = path.join(here, '.build', 'anchor-server.mjs');
 const node = process.execPath;
+const anchorsDir = path.join(here, 'anchors');
+
+/**
+ * connect-sqlite3 lives in test/bench/anchors, installed on the first bench run: its native sqlite3 has no prebuilt
+ * binary reachable here and builds from source (minutes), which `npm install` should not cost every newcomer.
+ * If it cannot be installed, its rows say so and the rest of the bench runs.
+ */
+function ensureAnchorPackages(): void {
+  if (existsSync(path.join(anchorsDir, 'node_modules', 'connect-sqlite3'))) return;
+  log('installing connect-sqlite3 into test/bench/anchors (first run only; sqlite3 may build from source)');
+  const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', anchorsDir], { stdio: 'inherit' });
+  if (npm.status !== 0) log(`connect-sqlite3 could not be installed (npm exited ${npm.status}); its anchor will be reported as not run`);
+}
 
 /** BENCH_QUICK=1: a smoke run of the bench itself (short runs, few samples); its numbers are not results. */
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -314,6 +328,7 @@ function table(headers: string[], rows: string[][]): string {
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
+  ensureAnchorPackages();
   await build({ entryPoints: [anchorSource], outfile: anchorScript, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node22', logLevel: 'warning' });
   const m = machine();
   const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(', ');
