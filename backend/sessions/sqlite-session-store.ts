@@ -6,6 +6,10 @@ import type { TraceBus } from '../trace/bus.js';
 import './session-data.js';
 
 type SessionData = session.SessionData;
+
+/** A touch moves the idle expiry only when it would move by at least this much. */
+const TOUCH_RESOLUTION_MS = 1000;
+const JUST_READ_LIMIT = 1024;
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
 /** Why a session is no longer usable; kept on the row so the inspector can say it. */
@@ -55,6 +59,8 @@ export interface SqliteSessionStoreOptions {
  */
 export class SqliteSessionStore extends session.Store {
   private readonly q;
+  /** What get() read, for the touch that follows in the same request (consumed there; bounded in size). */
+  private readonly justRead = new Map<string, { idleExpiresAt: number; userEmail: string | null }>();
 
   constructor(private readonly o: SqliteSessionStoreOptions) {
     super();
@@ -86,6 +92,7 @@ export class SqliteSessionStore extends session.Store {
   }
 
   private markEnded(sid: string, reason: EndReason): boolean {
+    this.justRead.delete(sid);
     return this.q.end.run({ app: this.o.app, sid, now: this.o.clock.now(), reason }).changes > 0;
   }
 
@@ -103,6 +110,8 @@ export class SqliteSessionStore extends session.Store {
         this.o.bus.emit('session.expired', this.o.app, { sid, reason: expired, userEmail: row.user_email, foundOnLookup: true });
         return callback(null, null);
       }
+      this.justRead.set(sid, { idleExpiresAt: row.idle_expires_at, userEmail: row.user_email });
+      if (this.justRead.size > JUST_READ_LIMIT) this.justRead.delete(this.justRead.keys().next().value!);
       callback(null, JSON.parse(row.data) as SessionData);
     } catch (err) {
       callback(err);
@@ -148,7 +157,14 @@ export class SqliteSessionStore extends session.Store {
     try {
       const now = this.o.clock.now();
       const idle = now + this.o.idleSeconds * 1000;
-      // One statement per request: the UPDATE returns what the event needs instead of a second SELECT.
+      const read = this.justRead.get(sid);
+      this.justRead.delete(sid);
+      // Expiry is kept to the second: a burst of requests extends the session without a write each.
+      if (read && idle - read.idleExpiresAt < TOUCH_RESOLUTION_MS) {
+        this.o.bus.emit('session.touched', this.o.app, { sid, userEmail: read.userEmail, idleExpiresAt: read.idleExpiresAt });
+        return callback?.();
+      }
+      // One statement: the UPDATE returns what the event needs instead of a second SELECT.
       const row = this.q.touch.get({ app: this.o.app, sid, now, idle });
       if (row) {
         this.o.bus.emit('session.touched', this.o.app, { sid, userEmail: row.user_email, idleExpiresAt: row.idle_expires_at });

@@ -68,6 +68,31 @@ describe('SqliteSessionStore', () => {
     expect(await get(store, 'a')).not.toBeNull();
   });
 
+  it('keeps expiry to the second: a burst of requests extends the session without a write each', async () => {
+    const { store, clock, events } = setup();
+    await set(store, 'a', data('demo@example.com'));
+    const created = store.rows()[0]!;
+    await get(store, 'a');
+    await touch(store, 'a');
+    expect(store.rows()[0]!.touchedAt).toBe(created.touchedAt);
+    expect(events.at(-1)).toMatchObject({ type: 'session.touched', data: { idleExpiresAt: created.idleExpiresAt } });
+    clock.advance(1500);
+    await get(store, 'a');
+    await touch(store, 'a');
+    expect(store.rows()[0]!.idleExpiresAt).toBe(created.idleExpiresAt + 1500);
+    expect(events.at(-1)).toMatchObject({ type: 'session.touched', data: { idleExpiresAt: created.idleExpiresAt + 1500 } });
+  });
+
+  it('does not report a touch for a session that ended after it was read', async () => {
+    const { store, events } = setup();
+    await set(store, 'a', data('demo@example.com'));
+    await get(store, 'a');
+    store.end('a', 'logout');
+    const before = events.length;
+    await touch(store, 'a');
+    expect(events.slice(before).map((e) => e.type)).toEqual([]);
+  });
+
   it('expires on idle, and records why on lookup', async () => {
     const { store, clock, events } = setup();
     await set(store, 'a', data('demo@example.com'));
