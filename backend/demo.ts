@@ -7,7 +7,8 @@ import type { AppId } from './hosts.js';
 import type { IdentityServer } from './idp/identity-server.js';
 import type { CookieSource, CookieView } from './inspector/cookie-view.js';
 import { ObservedJar } from './trace/observed-jar.js';
-import { StepMatcher } from './trace/step-matcher.js';
+import { StepMatcher, type MatcherSnapshot } from './trace/step-matcher.js';
+import type { TraceEvent } from './trace/types.js';
 import { WORKFLOWS } from './workflows/catalogue.js';
 import type { AttackOutcome, Workflow, WorkflowId } from './workflows/types.js';
 
@@ -22,6 +23,7 @@ export class Demo {
   readonly observedJar: ObservedJar;
   private workflowId: WorkflowId;
   private electronJar: Record<string, CookieView[]> | undefined;
+  private readonly savedWalks = new Map<WorkflowId, { events: TraceEvent[]; matcher: MatcherSnapshot }>();
 
   constructor(
     private readonly ctx: LoginscopeContext,
@@ -44,21 +46,35 @@ export class Demo {
     return WORKFLOWS[this.workflowId];
   }
 
+  /**
+   * Another workflow: the running systems start clean (sessions, tokens, SSO sessions, loot), while each workflow
+   * keeps its own trace and lit steps, so switching back shows where its walk stood.
+   */
   switchWorkflow(id: WorkflowId): void {
+    this.savedWalks.set(this.workflowId, { events: this.ctx.bus.list(), matcher: this.matcher.save() });
     this.workflowId = id;
-    this.reset();
+    this.resetSystems();
+    const saved = this.savedWalks.get(id);
+    this.ctx.bus.replace(saved?.events);
+    this.matcher.use(this.workflow.steps, saved?.matcher);
+    this.ctx.bus.emit('state.reset', 'loginscope', { workflow: this.workflowId });
   }
 
-  /** Back to a clean start: no sessions, tokens, SSO sessions, loot or trace. Users, products and keys stay. */
+  /** Back to a clean start for the shown workflow: no sessions, tokens, SSO sessions, loot or trace. Users, products and keys stay. */
   reset(): void {
+    this.resetSystems();
+    this.savedWalks.delete(this.workflowId);
+    this.ctx.bus.replace();
+    this.matcher.use(this.workflow.steps);
+    this.ctx.bus.emit('state.reset', 'loginscope', { workflow: this.workflowId });
+  }
+
+  private resetSystems(): void {
     for (const app of Object.values(this.apps)) app.sessions.clear();
     this.identity?.admin.reset();
     this.loot.length = 0;
     Object.assign(this.switches, safeSwitches());
     this.observedJar.reset();
-    this.ctx.bus.clear();
-    this.matcher.use(this.workflow.steps);
-    this.ctx.bus.emit('state.reset', 'loginscope', { workflow: this.workflowId });
   }
 
   /** Electron feeds its real jar here; from then on the inspector shows it instead of the observed one. */

@@ -72,7 +72,8 @@ export class TraceBus {
     return this.events.find((e) => e.id === id);
   }
 
-  clear(): void {
-    this.events = [];
+  /** Replaces the kept events (empty: a fresh trace; a saved list: a workflow's earlier trace, shown again). */
+  replace(events: readonly TraceEvent[] = []): void {
+    this.events = [...events];
   }
 }
