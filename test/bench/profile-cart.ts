@@ -17,7 +17,7 @@ const [outDir = '.', what = 'cart', seconds = '5'] = process.argv.slice(2);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'loginscope-prof-'));
 const spawned = await spawnUntil(
   process.execPath,
-  [...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []), ...(outDir === 'none' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(outDir)]), process.env.CLI ?? path.join(root, 'out/backend/cli.js'), '--web', '--no-open', '--port', '0', '--data-dir', dataDir],
+  [...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []), ...(outDir === 'none' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(outDir)]), process.env.CLI ?? path.join(root, 'out/loginscope.mjs'), '--web', '--no-open', '--port', '0', '--data-dir', dataDir],
   /^Loginscope ready: http:\/\/inspector\.localhost:(\d+)\//,
   { cwd: root },
 );

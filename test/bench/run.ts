@@ -22,7 +22,7 @@ import { DEMO, Inspector, nativeRefreshWalk, urlsOf, type Target } from './walk.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 /** What `npm start` runs (after its build). */
-const cli = path.join(root, 'out', 'backend', 'entry.js');
+const cli = path.join(root, 'out', 'loginscope.mjs');
 const anchorSource = path.join(here, 'anchor-server.ts');
 /** The anchors run as plain JS (bundled by esbuild, packages external), so no TS loader sits in their process or their RSS. */
 const anchorScript = path.join(here, '.build', 'anchor-server.mjs');
@@ -541,7 +541,7 @@ being hammered), each gets ${WARMUP_S} s of warm-up, then two measured rounds of
 req/s, p50 and p99 are the means of the two rounds. Each server is its own process (autocannon runs in the bench process, so on ${m.cores} cores client and server share the machine the same way for every row).
 Every anchor answers from the same \`AppDatabase.cart()\` over the same seed (the JSON body is checked byte-for-byte against ours before the run),
 with the same session cookie settings (\`store_session\`, HttpOnly, SameSite=Lax, path /, no maxAge, resave false, saveUninitialized false)
-and the same session payload (the row our store holds after a real login). Loginscope is the built CLI (\`out/backend/cli.js --web\`), so its numbers
+and the same session payload (the row our store holds after a real login). Loginscope is what \`npm start\` runs (\`out/loginscope.mjs --web\`, the bundled launcher), so its numbers
 include what every request pays in the product: Host routing, security headers, the trace recorder, the step matcher and the session store.
 
 ${tpTable}
@@ -556,7 +556,7 @@ ${rssTable}
 
 ## Samples
 
-Cold start: \`node out/backend/cli.js --web --no-open --port 0 --data-dir <tmp>\` from spawn to the \`Loginscope ready:\` line. A fresh data dir pays for
+Cold start: \`node out/loginscope.mjs --web --no-open --port 0 --data-dir <tmp>\` from spawn to the \`Loginscope ready:\` line. A fresh data dir pays for
 the migrations and the seed (including hashing the demo user's password once); the existing-dir runs restart on the first fresh dir.
 The walk runs on each freshly started process: every native-refresh step over HTTP with a cookie jar, expiry by the inspector's clock API,
 both attacks; it is only counted if the inspector saw all steps. Logins: ${LOGINS} sequential browser-equivalent \`POST /api/login\` (after 5 warm-up ones),

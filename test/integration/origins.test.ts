@@ -17,7 +17,7 @@ function rawGet(port: number, host: string, pathName = '/healthz'): Promise<{ st
   });
 }
 
-const cli = path.resolve('out/backend/cli.js');
+const cli = path.resolve('out/loginscope.mjs');
 const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Browser, type HttpResponse } from './http.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-export const CLI = path.join(root, 'out', 'backend', 'cli.js');
+/** What `npm start` runs: the bundled launcher. */
+export const CLI = path.join(root, 'out', 'loginscope.mjs');
 
 /** What the identity-only process reports at `GET /api/identity`: what a FusionAuth client needs. */
 export interface IdentityOnlyInfo {
@@ -31,7 +32,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `node out/backend/cli.js …` and resolves with its exit code and output (for start-up failures). */
+/** Runs `node out/loginscope.mjs …` and resolves with its exit code and output (for start-up failures). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
