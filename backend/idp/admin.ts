@@ -1,46 +1,8 @@
-import type { AppId } from '../hosts.js';
 import type { Idp } from './idp.js';
 import type { RefreshTokenPolicy } from './policy.js';
-import { refreshTokenExpiresInstant, refreshTokenStatus, type RefreshTokenStatus } from './refresh-tokens.js';
-import { ssoExpiresInstant, ssoStatus, type SsoStatus } from './sso-sessions.js';
-
-export interface RefreshTokenView {
-  id: string;
-  app: AppId;
-  applicationId: string;
-  userId: string;
-  email: string;
-  token: string;
-  insertInstant: number;
-  startInstant: number;
-  expiresInstant: number;
-  lastAccessedInstant?: number;
-  status: RefreshTokenStatus;
-  revokedReason?: string;
-  /** Earlier values of a one-time-use token, oldest first; the row and its id stay the same. */
-  rotations: string[];
-}
-
-export interface SsoSessionView {
-  id: string;
-  userId: string;
-  email: string;
-  /** The `fusionauth.sso` cookie value. */
-  token: string;
-  startInstant: number;
-  lastUsedInstant: number;
-  expiresInstant: number;
-  status: SsoStatus;
-  revokedReason?: string;
-}
-
-export interface UserView {
-  id: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  registrations: AppId[];
-}
+import type { RefreshTokenView, SsoSessionView, UserView } from './admin-views.js';
+import { refreshTokenExpiresInstant, refreshTokenStatus } from './refresh-tokens.js';
+import { ssoExpiresInstant, ssoStatus } from './sso-sessions.js';
 
 /** What the inspector reads and does to the identity server. Expiring is by the clock, now; nothing sleeps. */
 export interface IdentityAdmin {

@@ -28,7 +28,8 @@ import { applyIdentitySeed, readIdentitySeed } from './seed.js';
 import { IdentityStore } from './store.js';
 import { wellKnown } from './well-known.js';
 
-export type { IdentityAdmin, RefreshTokenView, SsoSessionView, UserView } from './admin.js';
+export type { IdentityAdmin } from './admin.js';
+export type { RefreshTokenView, SsoSessionView, UserView } from './admin-views.js';
 
 /** What a FusionAuth client needs to talk to the embedded identity server. */
 export interface IdentityInfo {

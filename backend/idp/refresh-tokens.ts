@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Application } from './directory.js';
 import type { Idp } from './idp.js';
 import type { RefreshTokenRecord } from './store.js';
+import type { GrantStatus } from './admin-views.js';
 
-export type RefreshTokenStatus = 'active' | 'expired' | 'revoked';
 export type RefreshRejection = 'unknown' | 'expired' | 'revoked' | 'reused';
 
 /** Opaque and URL-safe, like current FusionAuth values (54 characters). */
@@ -17,7 +17,7 @@ export function refreshTokenExpiresInstant(idp: Idp, t: RefreshTokenRecord): num
   return t.expiredInstant === null ? byPolicy : Math.min(byPolicy, t.expiredInstant);
 }
 
-export function refreshTokenStatus(idp: Idp, t: RefreshTokenRecord): RefreshTokenStatus {
+export function refreshTokenStatus(idp: Idp, t: RefreshTokenRecord): GrantStatus {
   if (t.revokedInstant !== null) return 'revoked';
   return idp.now() >= refreshTokenExpiresInstant(idp, t) ? 'expired' : 'active';
 }

@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { CookieOptions } from 'express';
 import type { Idp } from './idp.js';
 import type { SsoSessionRecord, UserRecord } from './store.js';
+import type { GrantStatus } from './admin-views.js';
 
 export const SSO_COOKIE = 'fusionauth.sso';
 /** FusionAuth's SSO cookie is persistent for decades; the server-side session decides (Chromium caps it at 400 days). */
 const SSO_COOKIE_MAX_AGE_MS = 70 * 365 * 86_400_000;
 
-export type SsoStatus = 'active' | 'expired' | 'revoked';
 
 /** The tenant's session timeout counts from the last use: an SSO session that keeps being used stays alive. */
 export function ssoExpiresInstant(idp: Idp, s: SsoSessionRecord): number {
@@ -15,7 +15,7 @@ export function ssoExpiresInstant(idp: Idp, s: SsoSessionRecord): number {
   return s.expiredInstant === null ? byInactivity : Math.min(byInactivity, s.expiredInstant);
 }
 
-export function ssoStatus(idp: Idp, s: SsoSessionRecord): SsoStatus {
+export function ssoStatus(idp: Idp, s: SsoSessionRecord): GrantStatus {
   if (s.revokedInstant !== null) return 'revoked';
   return idp.now() >= ssoExpiresInstant(idp, s) ? 'expired' : 'active';
 }

@@ -4,26 +4,12 @@ import type { LoginscopeContext } from '../context.js';
 import type { Demo } from '../demo.js';
 import { APPS, HOST_ROLES, type AppId } from '../hosts.js';
 import type { IdentityServer } from '../idp/identity-server.js';
+import type { SessionView } from '../sessions/session-view.js';
 import type { SessionRow } from '../sessions/sqlite-session-store.js';
 import { WORKFLOWS } from '../workflows/catalogue.js';
 import type { CookieView } from './cookie-view.js';
 import { identityStatus, stepObservability } from './identity-status.js';
 
-export interface SessionView {
-  sid: string;
-  userEmail: string | null;
-  origin: string | undefined;
-  createdAt: number;
-  touchedAt: number;
-  idleExpiresAt: number;
-  absoluteExpiresAt: number;
-  endedAt: number | null;
-  endReason: string | null;
-  status: 'active' | 'ended';
-  user: unknown;
-  jwt: string | undefined;
-  jwtClaims: JWTPayload | undefined;
-}
 
 function decode(jwt: string | undefined): JWTPayload | undefined {
   if (!jwt) return undefined;

@@ -12,8 +12,9 @@ const TOUCH_RESOLUTION_MS = 1000;
 const JUST_READ_LIMIT = 1024;
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
-/** Why a session is no longer usable; kept on the row so the inspector can say it. */
-export type EndReason = 'expired-idle' | 'expired-absolute' | 'destroyed' | 'logout' | 'replaced' | 'forced';
+import type { EndReason } from './session-view.js';
+
+export type { EndReason };
 
 export interface SessionRow {
   app: AppId;

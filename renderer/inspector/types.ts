@@ -4,9 +4,11 @@
  * import Node and Express and cannot be part of the web build. Keep those in step.
  */
 import type { CookieView } from '../../backend/inspector/cookie-view.js';
+import type { GrantStatus, RefreshTokenView, SsoSessionView, UserView } from '../../backend/idp/admin-views.js';
+import type { EndReason, SessionView } from '../../backend/sessions/session-view.js';
 import type { Actor, ExchangeEvent, InternalEvent, StepHit, TraceEvent } from '../../backend/trace/types.js';
 
-export type { Actor, CookieView, ExchangeEvent, InternalEvent, StepHit, TraceEvent };
+export type { Actor, CookieView, EndReason, ExchangeEvent, GrantStatus, InternalEvent, RefreshTokenView, SessionView, SsoSessionView, StepHit, TraceEvent, UserView };
 
 /** The last connection check of a configured FusionAuth (backend/fusionauth/connection-check.ts). */
 export interface ConnectionCheck {
@@ -41,63 +43,6 @@ export interface StepView {
   observableReason: string | null;
 }
 
-
-export type EndReason = 'expired-idle' | 'expired-absolute' | 'destroyed' | 'logout' | 'replaced' | 'forced';
-
-export interface SessionView {
-  sid: string;
-  userEmail: string | null;
-  origin: string | undefined;
-  createdAt: number;
-  touchedAt: number;
-  idleExpiresAt: number;
-  absoluteExpiresAt: number;
-  endedAt: number | null;
-  endReason: EndReason | null;
-  status: 'active' | 'ended';
-  user: unknown;
-  jwt: string | undefined;
-  jwtClaims: Record<string, unknown> | undefined;
-}
-
-export type GrantStatus = 'active' | 'expired' | 'revoked';
-
-export interface RefreshTokenView {
-  id: string;
-  app: AppId;
-  applicationId: string;
-  userId: string;
-  email: string;
-  token: string;
-  insertInstant: number;
-  startInstant: number;
-  expiresInstant: number;
-  lastAccessedInstant?: number;
-  status: GrantStatus;
-  revokedReason?: string;
-  /** Earlier values of a one-time-use token, oldest first. */
-  rotations: string[];
-}
-
-export interface SsoSessionView {
-  id: string;
-  userId: string;
-  email: string;
-  token: string;
-  startInstant: number;
-  lastUsedInstant: number;
-  expiresInstant: number;
-  status: GrantStatus;
-  revokedReason?: string;
-}
-
-export interface UserView {
-  id: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  registrations: AppId[];
-}
 
 export interface Ttl {
   sessionIdleSeconds: number;
