@@ -4,9 +4,8 @@ import { jsonErrorHandler, sendError } from '../errors.js';
 import { createOriginApp } from '../origin-app.js';
 import { noStore } from '../security-headers.js';
 import type { Workflow } from '../workflows/types.js';
+import { RENDERED_VIEWS, type CartResponse, type PostsResponse, type ProductsResponse, type RenderedView } from './api-contract.js';
 import type { AppServices } from './app-services.js';
-
-const UI_VIEWS = ['login-form', 'cart', 'posts', 'session-ended'] as const;
 
 /** Where the demo's "compromised script include" is served from while its switch is on. */
 const INJECTED_SCRIPT = '/vendor/analytics.js';
@@ -69,19 +68,22 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
 
   if (app === 'store') {
     api.get('/products', (_req, res) => {
-      res.json({ products: db.products() });
+      const body: ProductsResponse = { products: db.products() };
+      res.json(body);
     });
     api.get('/cart', async (req, res) => {
       const user = await activeWorkflow().resume(req, res, services);
       if (!user) return sendError(res, 401, 'not_logged_in', 'Your session has ended. Please log in again.');
       const items = db.cart(user.email);
-      res.json({ items, totalCents: items.reduce((sum, i) => sum + i.priceCents * i.quantity, 0) });
+      const body: CartResponse = { items, totalCents: items.reduce((sum, i) => sum + i.priceCents * i.quantity, 0) };
+      res.json(body);
     });
   } else {
     api.get('/posts', async (req, res) => {
       const user = await activeWorkflow().resume(req, res, services);
       if (!user) return sendError(res, 401, 'not_logged_in', 'Your session has ended. Please log in again.');
-      res.json({ posts: db.posts() });
+      const body: PostsResponse = { posts: db.posts() };
+      res.json(body);
     });
   }
 
@@ -95,8 +97,8 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
   // The SPA reports what it rendered, so browser-only steps ("shows the login form") are evidence, not assumption.
   api.post('/ui-events', (req, res) => {
     const view = (req.body as { view?: unknown } | undefined)?.view;
-    if (!UI_VIEWS.includes(view as (typeof UI_VIEWS)[number])) {
-      return sendError(res, 400, 'invalid_view', `view must be one of ${UI_VIEWS.join(', ')}.`);
+    if (!RENDERED_VIEWS.includes(view as RenderedView)) {
+      return sendError(res, 400, 'invalid_view', `view must be one of ${RENDERED_VIEWS.join(', ')}.`);
     }
     ctx.bus.emit('browser.rendered', app, { view });
     res.status(204).end();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
+import type { CartItem, Post, Product } from './api-contract.js';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type Db } from '../db.js';
 import { seedDir } from '../paths.js';
@@ -27,28 +28,6 @@ const MIGRATIONS = [
    CREATE TABLE posts (id TEXT PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, replies INTEGER NOT NULL);`,
 ];
 
-export interface Product {
-  id: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  imageEmoji: string;
-}
-export interface CartItem {
-  productId: string;
-  name: string;
-  priceCents: number;
-  quantity: number;
-  imageEmoji: string;
-}
-export interface Post {
-  id: string;
-  title: string;
-  author: string;
-  body: string;
-  createdAt: number;
-  replies: number;
-}
 
 interface SeedFile {
   products: Product[];

@@ -1,8 +1,13 @@
 /**
  * The application backend's API as the SPAs see it: same-origin calls only (each page talks to the origin
  * that served it), cookies ride along on their own and are never read by script.
- * The types here are the wire contract; the backend should match them.
+ * The store's and forum's data types come from the backend's contract module (types only); the rest are the
+ * login endpoints' shapes.
  */
+
+import type { CartItem, CartResponse, Post, PostsResponse, Product, ProductsResponse, RenderedView, UiEventRequest } from '../../backend/app/api-contract.js';
+
+export type { CartItem, CartResponse, Post, PostsResponse, Product, ProductsResponse, RenderedView, UiEventRequest };
 
 export type WorkflowId = 'native-refresh' | 'implicit-session';
 
@@ -48,52 +53,6 @@ export interface StartSessionRequest {
 
 export interface StartSessionResponse {
   user: User;
-}
-
-export interface Product {
-  id: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  imageEmoji: string;
-}
-
-export interface ProductsResponse {
-  products: Product[];
-}
-
-export interface CartItem {
-  productId: string;
-  name: string;
-  priceCents: number;
-  quantity: number;
-  imageEmoji: string;
-}
-
-export interface CartResponse {
-  items: CartItem[];
-  totalCents: number;
-}
-
-export interface Post {
-  id: string;
-  title: string;
-  author: string;
-  body: string;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  replies: number;
-}
-
-export interface PostsResponse {
-  posts: Post[];
-}
-
-/** What the page has just shown; the trace needs it for steps that happen only in the browser ("shows the login form"). */
-export type RenderedView = 'login-form' | 'cart' | 'posts' | 'session-ended';
-
-export interface UiEventRequest {
-  view: RenderedView;
 }
 
 /** Every error crosses the wire in this one shape. */
