@@ -95,8 +95,6 @@ export function machine(): { cores: number; cpu: string; node: string; platform:
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 let clockTicks: number | undefined;
 /** CPU time (user + system) another process has used so far, in ms; NaN where /proc is missing. */
 export function cpuMs(pid: number): number {

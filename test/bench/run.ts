@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { PASSWORD_FACTOR } from '../../backend/idp/passwords.js';
 import { Browser } from '../support/http.js';
-import { cpuMs, machine, median, percentile, rssMb, sleep, spawnUntil, stopChild, type Spawned } from './lib.js';
+import { cpuMs, machine, median, percentile, rssMb, spawnUntil, stopChild, type Spawned } from './lib.js';
 import { DEMO, Inspector, nativeRefreshWalk, urlsOf, type Target } from './walk.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -250,7 +250,6 @@ interface RssResult {
 async function measureRssOurs(): Promise<RssResult> {
   const running = await startLoginscopeCli(tmp('loginscope-bench-rss-'));
   try {
-    await sleep(500);
     const baselineMb = rssMb(running.spawned.child.pid!);
     // One real login for a refresh token; then each request that carries only the refresh-token cookie
     // makes the backend refresh at the identity server and start a new session (seed steps 14–18).
@@ -263,7 +262,6 @@ async function measureRssOurs(): Promise<RssResult> {
       headers: { host: `store.localhost:${running.target.port}`, cookie: `store_refresh_token=${refresh.value}` },
     });
     const seconds = (performance.now() - t0) / 1000;
-    await sleep(1000);
     const afterMb = rssMb(running.spawned.child.pid!);
     const state = (await new Inspector(running.target).call('GET', '/state')).json<{ sessions: { store: Array<{ status: string }> } }>();
     const live = state.sessions.store.filter((s) => s.status === 'active').length;
@@ -276,7 +274,6 @@ async function measureRssOurs(): Promise<RssResult> {
 async function measureRssAnchor(mode: 'memory' | 'sqlite3', name: string, payload: Record<string, unknown>): Promise<RssResult> {
   const anchor = await startAnchor(mode);
   try {
-    await sleep(500);
     const baselineMb = rssMb(anchor.spawned.child.pid!);
     const t0 = performance.now();
     const ok = await createSessions(`http://127.0.0.1:${anchor.port}/api/login`, {
@@ -285,7 +282,6 @@ async function measureRssAnchor(mode: 'memory' | 'sqlite3', name: string, payloa
       body: JSON.stringify({ session: payload }),
     });
     const seconds = (performance.now() - t0) / 1000;
-    await sleep(1000);
     return { name, baselineMb, afterMb: rssMb(anchor.spawned.child.pid!), created: ok, seconds };
   } finally {
     await stopChild(anchor.spawned.child);
@@ -548,7 +544,7 @@ ${tpTable}
 
 ## Memory
 
-RSS of the server process (read from /proc by the bench, so it is the backend's own), idle after start, then 1 s after ${SESSIONS.toLocaleString('en-US')} sessions were made over HTTP.
+RSS of the server process (read from /proc by the bench, so it is the backend's own), idle just after start, then right after the last of ${SESSIONS.toLocaleString('en-US')} sessions were made over HTTP.
 Loginscope's sessions come from one real login and then ${SESSIONS.toLocaleString('en-US')} requests that carry only the refresh-token cookie, so each one refreshes at the
 embedded identity server and starts a new session (seed steps 14–18) without spending ${SESSIONS.toLocaleString('en-US')} PBKDF2 runs. The anchors' sessions come from their \`POST /api/login\`.
 
