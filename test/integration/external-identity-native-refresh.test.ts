@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, IdentityOnlyProcess } from '../support/external-identity.js';
 import { Browser } from '../support/http.js';
+import { walkNativeRefresh } from '../support/native-refresh-walk.js';
 import { InspectorClient, seenOrder, type InspectorState } from '../support/inspector.js';
 import { startTestLoginscope, type TestLoginscope } from '../support/loginscope.js';
 
 const IDLE = 600;
 const REFRESH_MINUTES = 60;
-const credentials = { email: 'demo@example.com', password: 'demo-password' };
 
 interface ExternalState extends InspectorState {
   identity: { kind: string; publicUrl: string; check: { ok: boolean; problems: unknown[] } | null };
@@ -23,9 +23,6 @@ describe('native-refresh against an external identity server (identity-only chil
   let app: TestLoginscope;
   let inspector: InspectorClient;
   const browser = new Browser();
-  const store = (p: string) => `${app.urls.store}${p}`;
-  const forum = (p: string) => `${app.urls.forum}${p}`;
-  const cookie = async (url: string, name: string) => (await browser.cookies(url)).find((c) => c.key === name);
 
   beforeAll(async () => {
     const port = await freePort();
@@ -51,50 +48,19 @@ describe('native-refresh against an external identity server (identity-only chil
   });
 
   it('walks every step of the seed, in order, with every identity-server call going to the other process', async () => {
-    // 1–5
-    expect((await browser.fetch(store('/'))).status).toBe(200);
-    expect((await browser.fetch(store('/api/me'))).status).toBe(404);
-    expect((await browser.fetch(store('/api/ui-events'), { json: { view: 'login-form' } })).status).toBe(204);
-
-    // 6–10
-    const bad = await browser.fetch(store('/api/login'), { json: { email: credentials.email, password: 'wrong' } });
-    expect(bad.status).toBe(401);
-    const login = await browser.fetch(store('/api/login'), { json: credentials });
-    expect(login.status).toBe(200);
-    expect(login.setCookies.some((c) => /^store_session=.*HttpOnly/i.test(c))).toBe(true);
-    expect(login.setCookies.some((c) => /^store_refresh_token=.*HttpOnly/i.test(c))).toBe(true);
-    const firstSession = (await cookie(store('/'), 'store_session'))!.value;
-    // The refresh token lives in the other process.
-    expect((await idp.state()).idp.refreshTokens).toHaveLength(1);
-
-    // 11–13
-    expect((await browser.fetch(store('/api/cart'))).status).toBe(200);
-
-    // 14–18: only Loginscope's clock moves: the session is gone, the refresh token (at the identity server) is not.
-    await inspector.advance(IDLE + 1);
-    const refreshed = await browser.fetch(store('/api/cart'));
-    expect(refreshed.status).toBe(200);
-    expect((await cookie(store('/'), 'store_session'))!.value).not.toBe(firstSession);
-
-    // 19–23: "later still" happens at both servers: each clock is moved through its own inspector API.
-    await inspector.advance(REFRESH_MINUTES * 60 + 1);
-    await idp.advance(IDLE + 1 + REFRESH_MINUTES * 60 + 1);
-    expect((await browser.fetch(store('/api/cart'))).status).toBe(401);
-    expect((await browser.fetch(store('/api/ui-events'), { json: { view: 'login-form' } })).status).toBe(204);
-    expect((await browser.fetch(store('/api/login'), { json: credentials })).status).toBe(200);
-
-    // 24–36
-    expect((await browser.fetch(forum('/'))).status).toBe(200);
-    expect((await browser.fetch(forum('/api/me'))).status).toBe(404);
-    expect((await browser.fetch(forum('/api/ui-events'), { json: { view: 'login-form' } })).status).toBe(204);
-    expect((await browser.fetch(forum('/api/login'), { json: credentials })).status).toBe(200);
-    expect((await browser.fetch(forum('/api/posts'))).status).toBe(200);
-
-    // 37–44
-    const stolenRefresh = await inspector.attack('stolen-refresh-token');
-    expect(stolenRefresh.status).toBe(200);
-    expect(stolenRefresh.json<{ outcome: string }>()).toMatchObject({ outcome: expect.stringMatching(/cart.*new session/) });
-    expect((await inspector.attack('stolen-session-cookie')).json<{ succeeded: boolean }>().succeeded).toBe(true);
+    await walkNativeRefresh({
+      store: app.urls.store,
+      forum: app.urls.forum,
+      inspector: (path, json) => inspector.post(path, json),
+      idleSeconds: IDLE,
+      refreshMinutes: REFRESH_MINUTES,
+      // The refresh token lives in the other process: "later still" happens at both servers, each clock moved
+      // through its own inspector API.
+      laterStill: async () => {
+        expect((await idp.state()).idp.refreshTokens.length).toBeGreaterThan(0);
+        await idp.advance(IDLE + 1 + REFRESH_MINUTES * 60 + 1);
+      },
+    }, browser);
 
     const state = await inspector.state<ExternalState>();
     const { order, unseen } = seenOrder(state);
