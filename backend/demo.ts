@@ -14,6 +14,8 @@ import type { AttackOutcome, Workflow, WorkflowId } from './workflows/types.js';
 
 export type ExpireKind = 'session' | 'refresh-token' | 'sso-session';
 
+const REAL_TIME_SWEEP_MS = 15_000;
+
 /**
  * The running demo: which workflow is shown, what the browser's jar holds, what the attacker took,
  * and the controls the inspector offers (switch, reset, expire, attack). Time and traffic stay real.
@@ -23,6 +25,7 @@ export class Demo {
   readonly observedJar: ObservedJar;
   private workflowId: WorkflowId;
   private electronJar: Record<string, CookieView[]> | undefined;
+  private readonly sweeper: NodeJS.Timeout;
   private readonly savedWalks = new Map<WorkflowId, { events: TraceEvent[]; matcher: MatcherSnapshot }>();
 
   constructor(
@@ -36,10 +39,19 @@ export class Demo {
     this.matcher = new StepMatcher(ctx.bus);
     this.matcher.use(this.workflow.steps);
     this.observedJar = new ObservedJar(ctx.bus);
-    // Expiry is decided by the clock: when it moves, sessions past their time end at once.
-    ctx.clock.onAdvance(() => {
+    // Expiry is decided by the clock: when it is moved, sessions past their time end at once; as real time
+    // passes, a slow sweep keeps the inspector's rows honest without waiting for the next lookup.
+    const sweep = () => {
       for (const app of Object.values(this.apps)) app.sessions.sweep();
-    });
+    };
+    ctx.clock.onAdvance(sweep);
+    this.sweeper = setInterval(sweep, REAL_TIME_SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  /** Stops the real-time sweep (on close). */
+  stop(): void {
+    clearInterval(this.sweeper);
   }
 
   get workflow(): Workflow {

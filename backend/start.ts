@@ -120,7 +120,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
 
   server.on('request', hostRouter(port, origins));
 
-  const closing: Array<() => unknown> = [() => pages.close(), () => identity?.close(), () => appDb.close()];
+  const closing: Array<() => unknown> = [() => demo.stop(), () => pages.close(), () => identity?.close(), () => appDb.close()];
   const close = async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
