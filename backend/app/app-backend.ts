@@ -29,6 +29,14 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
 
   const api = express.Router();
   api.use(noStore, express.json({ limit: '16kb' }));
+  if (ctx.config.secureCookies) {
+    // express-session sends a Secure cookie only over what it believes is HTTPS. http://*.localhost is a secure
+    // context to browsers, so say so here (set by us, never taken from the client: proxy trust stays off).
+    api.use((req, _res, next) => {
+      req.headers['x-forwarded-proto'] = 'https';
+      next();
+    });
+  }
   api.use(
     session({
       name: cookieNames.session,

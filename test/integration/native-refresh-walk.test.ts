@@ -119,3 +119,22 @@ describe('native-refresh, walked over real HTTP with a cookie jar', () => {
     expect(state.sessions.store.some((s) => s.endReason === 'logout')).toBe(true);
   });
 });
+
+describe('secureCookies: the Secure flag decided once, in config', () => {
+  let app: TestLoginscope;
+  beforeAll(async () => {
+    app = await startTestLoginscope({ secureCookies: true });
+  });
+  afterAll(() => app.stop());
+
+  it('sets Secure on the session and refresh-token cookies over http://*.localhost, and they still work', async () => {
+    const browser = new Browser();
+    const login = await browser.fetch(`${app.urls.store}/api/login`, { json: credentials });
+    expect(login.status).toBe(200);
+    expect(login.setCookies.find((c) => c.startsWith('store_session='))).toMatch(/; Secure/i);
+    expect(login.setCookies.find((c) => c.startsWith('store_refresh_token='))).toMatch(/; Secure/i);
+    expect((await browser.fetch(`${app.urls.store}/api/cart`)).status).toBe(200);
+    const state = await new InspectorClient(app).state<InspectorState & { secureCookies: boolean }>();
+    expect(state.secureCookies).toBe(true);
+  });
+});
