@@ -36,7 +36,9 @@ async function main(argv: string[]): Promise<void> {
     const electron = findElectronBinary();
     if (electron.path) {
       const child = spawn(electron.path, [path.join(projectRoot(), 'out', 'main', 'index.js'), ...argv], { stdio: 'inherit' });
-      child.on('exit', (code) => process.exit(code ?? 0));
+      // Stopping the launcher stops the app (which closes its backend); a crashed app is not a clean stop.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+      child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
       return;
     }
     console.log(`Running in web mode: ${electron.reason}.`);

@@ -119,25 +119,33 @@ function setPath(target: Layer, dotted: string, value: unknown): void {
 }
 
 /** Env and flag text becomes a number or boolean where it plainly is one; zod then names any field still wrong. */
-function scalar(text: string): unknown {
+function scalar(text: string, key?: string): unknown {
+  if (key !== undefined && TEXT_KEYS.has(key)) return text;
   if (/^-?\d+$/.test(text)) return Number(text);
   if (text === 'true') return true;
   if (text === 'false') return false;
   return text;
 }
 
+/** Settings that are text whatever they look like (an API key or an id may be all digits). */
+const TEXT_KEYS = new Set(['apiKey', 'id', 'clientSecret', 'tenantId', 'url', 'internalUrl', 'dataDir', 'workflow']);
+
+/** Turns the desktop app's single-instance lock off (tests run several); a launcher switch, not config. */
+export const SINGLE_INSTANCE_OFF_ENV = 'LOGINSCOPE_DISABLE_SINGLE_INSTANCE';
+const LAUNCHER_ENV = [SINGLE_INSTANCE_OFF_ENV];
+
 /** `LOGINSCOPE_IDENTITY__API_KEY` → identity.apiKey; `__` separates levels, `_` joins words. */
 function envLayer(env: NodeJS.ProcessEnv): Layer {
   const layer: Layer = {};
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('LOGINSCOPE_') || value === undefined) continue;
+    if (!name.startsWith('LOGINSCOPE_') || LAUNCHER_ENV.includes(name) || value === undefined) continue;
     const dotted = name
       .slice('LOGINSCOPE_'.length)
       .toLowerCase()
       .split('__')
       .map((part) => part.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()))
       .join('.');
-    setPath(layer, dotted, scalar(value));
+    setPath(layer, dotted, scalar(value, dotted.split('.').at(-1)));
   }
   return layer;
 }

@@ -25,7 +25,6 @@ export class Demo {
   readonly observedJar: ObservedJar;
   private workflowId: WorkflowId;
   private electronJar: Record<string, CookieView[]> | undefined;
-  private readonly sweeper: NodeJS.Timeout;
   private readonly savedWalks = new Map<WorkflowId, { events: TraceEvent[]; matcher: MatcherSnapshot }>();
 
   constructor(
@@ -44,15 +43,17 @@ export class Demo {
     const sweep = () => {
       for (const app of Object.values(this.apps)) app.sessions.sweep();
     };
-    ctx.clock.onAdvance(sweep);
-    this.sweeper = setInterval(sweep, REAL_TIME_SWEEP_MS);
-    this.sweeper.unref();
+    const stopSweepOnAdvance = ctx.clock.onAdvance(sweep);
+    const sweeper = setInterval(sweep, REAL_TIME_SWEEP_MS);
+    sweeper.unref();
+    this.stop = () => {
+      stopSweepOnAdvance();
+      clearInterval(sweeper);
+    };
   }
 
-  /** Stops the real-time sweep (on close). */
-  stop(): void {
-    clearInterval(this.sweeper);
-  }
+  /** Stops sweeping (on close): the databases are about to close. */
+  readonly stop: () => void;
 
   get workflow(): Workflow {
     return WORKFLOWS[this.workflowId];
@@ -113,7 +114,7 @@ export class Demo {
       return n;
     }
     if (!this.identity) return 0;
-    return kind === 'refresh-token' ? this.identity.admin.expireRefreshTokens(id) : this.identity.admin.expireSsoSessions(id);
+    return kind === 'refresh-token' ? this.identity.admin.expireRefreshTokens(id, app) : this.identity.admin.expireSsoSessions(id);
   }
 
   private attackDeps(): AttackDeps {

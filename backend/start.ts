@@ -86,63 +86,68 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
   server.keepAliveTimeout = 5000;
   const port = await listen(server, config.port);
 
-  const served: HostRole[] = HOST_ROLES.filter((role) => role !== 'login' || config.identity.kind === 'embedded');
-  const urls = originUrls(port);
-  const pages = await createPageServer({ dev: config.dev, server });
-  const ctx: LoginscopeContext = { config, clock, bus, port, urls, pages, inspectorToken: newInspectorToken() };
-  const loot: Loot[] = [];
-  const switches = safeSwitches();
-  const identity = config.identity.kind === 'embedded' ? createIdentityServer(ctx) : undefined;
-  const settings = identitySettings(ctx, identity?.info);
-  const appDb = new AppDatabase(config.dataDir, clock);
-  const apps = Object.fromEntries(
-    APPS.map((app) => {
-      const sessions = new SqliteSessionStore({
-        db: appDb.db,
-        app,
-        clock,
-        bus,
-        idleSeconds: config.ttl.sessionIdleSeconds,
-        absoluteSeconds: config.ttl.sessionAbsoluteSeconds,
-      });
-      return [app, createAppServices({ app, ctx, db: appDb, sessions, settings, switches })];
-    }),
-  ) as Record<(typeof APPS)[number], AppServices>;
-  const demo = new Demo(ctx, apps, identity, loot, switches);
-
-  const origins: Partial<Record<HostRole, Express>> = {
-    store: createAppBackend(apps.store, () => demo.workflow),
-    forum: createAppBackend(apps.forum, () => demo.workflow),
-    inspector: createInspectorOrigin(ctx, createInspectorApi(ctx, demo, apps, identity)),
-    attacker: createAttackerOrigin(ctx, loot),
-    ...(identity && { login: identity.app }),
-  };
-
-  server.on('request', hostRouter(port, origins));
-
-  const closing: Array<() => unknown> = [() => demo.stop(), () => pages.close(), () => identity?.close(), () => appDb.close()];
+  // Whatever is opened is closed again, in reverse, on close() and when start-up fails part-way.
+  const closing: Array<() => unknown> = [];
   const close = async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const step of closing) await step();
+    for (const step of [...closing].reverse()) await step();
   };
-  let identityCheck: ConnectionCheckResult | undefined;
   try {
+    const served: HostRole[] = HOST_ROLES.filter((role) => role !== 'login' || config.identity.kind === 'embedded');
+    const urls = originUrls(port);
+    const pages = await createPageServer({ dev: config.dev, server });
+    closing.push(() => pages.close());
+    const ctx: LoginscopeContext = { config, clock, bus, port, urls, pages, inspectorToken: newInspectorToken() };
+    const loot: Loot[] = [];
+    const switches = safeSwitches();
+    const identity = config.identity.kind === 'embedded' ? createIdentityServer(ctx) : undefined;
+    if (identity) closing.push(() => identity.close());
+    const settings = identitySettings(ctx, identity?.info);
+    const appDb = new AppDatabase(config.dataDir, clock);
+    closing.push(() => appDb.close());
+    const apps = Object.fromEntries(
+      APPS.map((app) => {
+        const sessions = new SqliteSessionStore({
+          db: appDb.db,
+          app,
+          clock,
+          bus,
+          idleSeconds: config.ttl.sessionIdleSeconds,
+          absoluteSeconds: config.ttl.sessionAbsoluteSeconds,
+        });
+        return [app, createAppServices({ app, ctx, db: appDb, sessions, settings, switches })];
+      }),
+    ) as Record<(typeof APPS)[number], AppServices>;
+    const demo = new Demo(ctx, apps, identity, loot, switches);
+    closing.push(() => demo.stop());
+
+    const origins: Partial<Record<HostRole, Express>> = {
+      store: createAppBackend(apps.store, () => demo.workflow),
+      forum: createAppBackend(apps.forum, () => demo.workflow),
+      inspector: createInspectorOrigin(ctx, createInspectorApi(ctx, demo, apps, identity)),
+      attacker: createAttackerOrigin(ctx, loot),
+      ...(identity && { login: identity.app }),
+    };
+
+    server.on('request', hostRouter(port, origins));
+
     await waitForOrigins(port, served);
-    identityCheck = await checkAtStart(ctx, settings);
+    const identityCheck = await checkAtStart(ctx, settings);
+
+    return {
+      urls,
+      port,
+      inspectorUrl: `${urls.inspector}/?token=${ctx.inspectorToken}`,
+      inspectorToken: ctx.inspectorToken,
+      clock,
+      bus,
+      demo,
+      ...(identityCheck && { identityCheck }),
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
   }
-  return {
-    urls,
-    port,
-    inspectorUrl: `${urls.inspector}/?token=${ctx.inspectorToken}`,
-    inspectorToken: ctx.inspectorToken,
-    clock,
-    bus,
-    demo,
-    ...(identityCheck && { identityCheck }),
-    close,
-  };
 }

@@ -1,6 +1,7 @@
 import { app, dialog } from 'electron';
 import path from 'node:path';
-import { ConfigError, loadConfig, type LoginscopeConfig } from '../backend/config.js';
+import { ConfigError, defaultDataDir, loadConfig, SINGLE_INSTANCE_OFF_ENV, type LoginscopeConfig } from '../backend/config.js';
+import { IdentityConnectionError } from '../backend/fusionauth/connection-check.js';
 import { PortInUseError, startLoginscope, type Loginscope } from '../backend/start.js';
 import { openDesktop } from './desktop.js';
 
@@ -8,8 +9,6 @@ import { openDesktop } from './desktop.js';
 const VALUE_FLAGS = ['port', 'data-dir', 'workflow', 'config'];
 const BOOLEAN_FLAGS = ['web', 'open', 'dev'];
 
-/** Env switches for main only: loadConfig reads every other LOGINSCOPE_* variable as config. */
-export const SINGLE_INSTANCE_OFF = 'LOGINSCOPE_DISABLE_SINGLE_INSTANCE';
 
 export function configArgs(argv: readonly string[]): string[] {
   const kept: string[] = [];
@@ -37,14 +36,10 @@ export function explicitDataDir(args: readonly string[], env: NodeJS.ProcessEnv)
   return env.LOGINSCOPE_DATA_DIR || undefined;
 }
 
-export function configEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { [SINGLE_INSTANCE_OFF]: _mainOnly, ...rest } = env;
-  return rest;
-}
 
 /** One Loginscope per profile; tests running several instances turn the lock off. */
 export function claimSingleInstance(env: NodeJS.ProcessEnv): boolean {
-  const off = env[SINGLE_INSTANCE_OFF];
+  const off = env[SINGLE_INSTANCE_OFF_ENV];
   if (off === '1' || off === 'true') return true;
   if (app.requestSingleInstanceLock()) return true;
   app.quit();
@@ -56,6 +51,10 @@ export async function startBackend(config: LoginscopeConfig): Promise<Loginscope
   try {
     return await startLoginscope(config);
   } catch (err) {
+    if (err instanceof IdentityConnectionError) {
+      failStart(err.message);
+      return undefined;
+    }
     if (!(err instanceof PortInUseError)) throw err;
     const { response } = await dialog.showMessageBox({
       type: 'warning',
@@ -105,7 +104,8 @@ export async function launch(argv: readonly string[], env: NodeJS.ProcessEnv): P
 
   let config: LoginscopeConfig;
   try {
-    config = loadConfig(chosenDataDir ? args : [...args, '--data-dir', path.join(app.getPath('userData'), 'data')], configEnv(env));
+    // The same data dir as web mode (the OS's app-data folder for loginscope), so both modes share databases and config.
+    config = loadConfig(chosenDataDir ? args : [...args, '--data-dir', defaultDataDir()], env);
   } catch (err) {
     if (err instanceof ConfigError) return failStart(err.message);
     throw err;

@@ -5,7 +5,8 @@ import { createOriginApp } from '../origin-app.js';
 import { noStore } from '../security-headers.js';
 import type { Workflow } from '../workflows/types.js';
 import { RENDERED_VIEWS, type CartResponse, type PostsResponse, type ProductsResponse, type RenderedView } from './api-contract.js';
-import type { AppServices } from './app-services.js';
+import { refreshTokenCookie, type AppServices } from './app-services.js';
+import { identityOutageHandler } from './identity-outage.js';
 
 /** Where the demo's "compromised script include" is served from while its switch is on. */
 const INJECTED_SCRIPT = '/vendor/analytics.js';
@@ -95,8 +96,11 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
     });
   }
 
-  api.post('/logout', (req, res) => {
+  api.post('/logout', async (req, res) => {
     if (req.session.user) sessions.end(req.sessionID, 'logout');
+    // A refresh token outlives the session; left valid, a stolen copy would keep minting sessions after logout.
+    const refreshToken = refreshTokenCookie(req, services);
+    if (refreshToken) await services.identity.revokeRefreshToken({ token: refreshToken }).catch(() => undefined);
     res.clearCookie(cookieNames.session, services.cookieOptions);
     res.clearCookie(cookieNames.refreshToken, services.cookieOptions);
     req.session.destroy(() => res.status(204).end());
@@ -113,7 +117,7 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
   });
 
   api.use((_req, res) => sendError(res, 404, 'not_found', 'No such API on this application backend.'));
-  api.use(jsonErrorHandler);
+  api.use(identityOutageHandler, jsonErrorHandler);
 
   server.use('/api', api);
   server.get(INJECTED_SCRIPT, (_req, res) => {

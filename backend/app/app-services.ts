@@ -1,10 +1,12 @@
 import type { CookieOptions, Request } from 'express';
+import { parseCookieHeader } from '../trace/cookies.js';
 import type { JWTPayload } from 'jose';
 import { request } from 'undici';
 import { createClock } from '../clock.js';
 import type { DemoSwitches } from '../demo-switches.js';
 import { createJwtVerifier, type JwtVerifier } from '../fusionauth/jwt-verifier.js';
 import { localhostAgent } from '../localhost-dispatcher.js';
+import { IdentityUnavailableError } from './identity-outage.js';
 import type { LoginscopeContext } from '../context.js';
 import { FusionAuthClient } from '../fusionauth/client.js';
 import type { AppId } from '../hosts.js';
@@ -64,13 +66,19 @@ export function createAppServices(options: Omit<AppServices, 'identity' | 'appli
   };
 }
 
+const discoveryAgent = localhostAgent();
+
 /** The issuer tokens must name: known for the embedded server, read from discovery for a real FusionAuth. */
 async function discoverIssuer(settings: IdentitySettings): Promise<string> {
   if (settings.issuer) return settings.issuer;
-  const res = await request(`${settings.internalUrl}/.well-known/openid-configuration`, { dispatcher: localhostAgent() });
-  const doc = (await res.body.json()) as { issuer?: unknown };
-  if (res.statusCode !== 200 || typeof doc.issuer !== 'string') throw new Error('the identity server published no issuer in its OpenID configuration');
-  return doc.issuer;
+  try {
+    const res = await request(`${settings.internalUrl}/.well-known/openid-configuration`, { dispatcher: discoveryAgent });
+    const doc = (await res.body.json()) as { issuer?: unknown };
+    if (res.statusCode === 200 && typeof doc.issuer === 'string') return doc.issuer;
+  } catch {
+    // Unreachable or not JSON: reported below as the identity server being unavailable.
+  }
+  throw new IdentityUnavailableError('the identity server published no issuer in its OpenID configuration');
 }
 
 /**
@@ -85,4 +93,15 @@ export async function startSession(services: AppServices, req: Request, user: Se
   req.session.jwt = jwt;
   req.session.origin = origin;
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
+
+/** The refresh-token cookie's value; null when it is there but not something we could have set. */
+export function refreshTokenCookie(req: Request, services: AppServices): string | null | undefined {
+  const raw = parseCookieHeader(req.headers.cookie)[services.cookieNames.refreshToken];
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
 }

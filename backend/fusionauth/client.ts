@@ -7,7 +7,6 @@ import { ACTOR_HEADER, type Actor } from '../trace/types.js';
 import { FusionAuthError } from './errors.js';
 import { EXCHANGE_HEADER } from './trace-headers.js';
 import type {
-  AccessToken,
   JWT,
   JWTRefreshResponse,
   LoginRequest,
@@ -136,18 +135,6 @@ export class FusionAuthClient {
       const query = 'userId' in target ? { userId: target.userId, applicationId: target.applicationId } : { applicationId: target.applicationId };
       await this.call({ method: 'DELETE', path: '/api/jwt/refresh', query, auth: 'api-key' });
     }
-  }
-
-  /** POST /oauth2/token, authorization_code grant with PKCE (client secret optional: public clients have none). */
-  async exchangeAuthorizationCode(req: { code: string; clientId: string; clientSecret?: string; redirectUri: string; codeVerifier: string }): Promise<AccessToken> {
-    const { status, body } = await this.call({
-      method: 'POST',
-      path: '/oauth2/token',
-      form: { grant_type: 'authorization_code', code: req.code, client_id: req.clientId, client_secret: req.clientSecret, redirect_uri: req.redirectUri, code_verifier: req.codeVerifier },
-      auth: 'anonymous',
-    });
-    if (!isObject(body) || typeof body.access_token !== 'string') throw this.malformed(status, body, 'the token endpoint answered without an access_token');
-    return body as unknown as AccessToken;
   }
 
   private user({ status, body }: Answer): UserResponse {

@@ -67,7 +67,6 @@ export interface LoginResponse {
 }
 
 /** 2xx answers of the Login API; 404 (bad credentials), 423 (locked), 400 and 401 are thrown as FusionAuthError. */
-export type LoginStatus = 200 | 202 | 203 | 212 | 213 | 242;
 export type LoginResult =
   /** Authenticated and registered: the user, and a token unless `noJWT`. */
   | { status: 200; response: LoginResponse & { user: User } }
@@ -75,12 +74,6 @@ export type LoginResult =
   | { status: 202; response: LoginResponse & { user: User } }
   /** Password change (203), unverified email (212) or registration (213), two-factor challenge (242). */
   | { status: 203 | 212 | 213 | 242; response: LoginResponse };
-
-export interface RefreshRequest {
-  refreshToken?: string;
-  token?: string;
-  timeToLiveInSeconds?: number;
-}
 
 export interface JWTRefreshResponse {
   refreshToken: string;
@@ -97,11 +90,6 @@ export interface RefreshToken {
   tenantId?: UUID;
   token?: string;
   userId?: UUID;
-}
-
-export interface RefreshTokenResponse {
-  refreshToken?: RefreshToken;
-  refreshTokens?: RefreshToken[];
 }
 
 /** One of the ways FusionAuth revokes refresh tokens (DELETE /api/jwt/refresh). */
@@ -123,25 +111,3 @@ export interface JWT {
   [claim: string]: unknown;
 }
 
-export interface ValidateResponse {
-  jwt: JWT;
-}
-
-/** The token endpoint's answer (`/oauth2/token`). */
-export interface AccessToken {
-  access_token: string;
-  expires_in?: number;
-  id_token?: string;
-  refresh_token?: string;
-  refresh_token_id?: UUID;
-  scope?: string;
-  token_type?: string;
-  userId?: UUID;
-}
-
-/** The token endpoint's error body. */
-export interface OAuthError {
-  error?: string;
-  error_description?: string;
-  error_reason?: string;
-}

@@ -1,3 +1,4 @@
+import type { AppId } from '../hosts.js';
 import type { Idp } from './idp.js';
 import type { RefreshTokenPolicy } from './policy.js';
 import type { RefreshTokenView, SsoSessionView, UserView } from './admin-views.js';
@@ -10,7 +11,7 @@ export interface IdentityAdmin {
   ssoSessions(): SsoSessionView[];
   users(): UserView[];
   /** Expire one (by id) or every live one now; returns how many changed. */
-  expireRefreshTokens(id?: string): number;
+  expireRefreshTokens(id?: string, app?: AppId): number;
   expireSsoSessions(id?: string): number;
   /** Drop refresh tokens, SSO sessions, codes and failed-login counters; keep users, applications and keys. */
   reset(): void;
@@ -67,9 +68,11 @@ export function createIdentityAdmin(idp: Idp): IdentityAdmin {
         registrations: store.registrations(u.id).map((r) => appOf(r.applicationId)),
       }));
     },
-    expireRefreshTokens(id) {
+    expireRefreshTokens(id, app) {
       const now = idp.now();
-      const live = store.refreshTokens().filter((t) => (id === undefined || t.id === id) && refreshTokenStatus(idp, t) === 'active');
+      const live = store
+        .refreshTokens()
+        .filter((t) => (id === undefined || t.id === id) && (app === undefined || appOf(t.applicationId) === app) && refreshTokenStatus(idp, t) === 'active');
       store.transaction(() => live.forEach((t) => store.expireRefreshToken(t.id, now)));
       return live.length;
     },

@@ -80,6 +80,7 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
     if (app !== undefined && !APPS.includes(app as AppId)) return sendError(res, 400, 'invalid_app', 'app must be store or forum.');
     if (id !== undefined && typeof id !== 'string') return sendError(res, 400, 'invalid_id', 'id must be a string.');
     if (kind !== 'session' && !identity) return sendError(res, 409, 'external_identity', 'A real FusionAuth decides its own token and SSO expiry.');
+    if (kind === 'sso-session' && app !== undefined) return sendError(res, 400, 'invalid_app', 'An SSO session belongs to the identity server, not to one app: leave app out.');
     res.json({ expired: demo.expire(kind as ExpireKind, app as AppId | undefined, id as string | undefined) });
   });
 

@@ -22,9 +22,15 @@ export class TraceBus {
 
   constructor(private readonly clock: Clock) {}
 
+  /** The exchange the current code runs inside, if it is still open (a forged or finished id ties nothing to it). */
+  private openExchange(): number | undefined {
+    const id = currentExchangeId();
+    return id !== undefined && this.open.has(id) ? id : undefined;
+  }
+
   reserveExchange(): { id: number; time: number; correlationId: number | undefined } {
     const id = this.nextId++;
-    const correlationId = currentExchangeId();
+    const correlationId = this.openExchange();
     this.open.set(id, []);
     return { id, time: this.clock.now(), correlationId };
   }
@@ -41,7 +47,7 @@ export class TraceBus {
   }
 
   emit(type: InternalEventType, system: System, data: Record<string, unknown> = {}): InternalEvent {
-    const correlationId = currentExchangeId();
+    const correlationId = this.openExchange();
     const event: InternalEvent = { id: this.nextId++, time: this.clock.now(), type, system, data };
     if (correlationId !== undefined) {
       event.correlationId = correlationId;

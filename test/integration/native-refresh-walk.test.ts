@@ -138,3 +138,41 @@ describe('secureCookies: the Secure flag decided once, in config', () => {
     expect(state.secureCookies).toBe(true);
   });
 });
+
+describe('refresh tokens: odd cookies, logout, expiring one app’s', () => {
+  let app: TestLoginscope;
+  let inspector: InspectorClient;
+  beforeAll(async () => {
+    app = await startTestLoginscope();
+    inspector = new InspectorClient(app);
+  });
+  afterAll(() => app.stop());
+
+  it('treats a refresh-token cookie that is not ours as no token: 401, cookie cleared', async () => {
+    const res = await new Browser().fetch(`${app.urls.store}/api/cart`, { headers: { cookie: 'store_refresh_token=%E0%A4%A' } });
+    expect(res.status).toBe(401);
+    expect(res.setCookies.some((c) => c.startsWith('store_refresh_token=;'))).toBe(true);
+  });
+
+  it('revokes the refresh token at logout, so a stolen copy stops working', async () => {
+    const user = new Browser();
+    expect((await user.fetch(`${app.urls.store}/api/login`, { json: credentials })).status).toBe(200);
+    const token = (await user.cookies(app.urls.store)).find((c) => c.key === 'store_refresh_token')!.value;
+    expect((await user.fetch(`${app.urls.store}/api/logout`, { method: 'POST' })).status).toBe(204);
+    const thief = await new Browser().fetch(`${app.urls.store}/api/cart`, { headers: { cookie: `store_refresh_token=${token}` } });
+    expect(thief.status).toBe(401);
+    const state = await inspector.state();
+    expect(state.idp.refreshTokens.find((t) => t.token === decodeURIComponent(token))).toMatchObject({ status: 'revoked' });
+  });
+
+  it('expires only the named app’s refresh tokens', async () => {
+    const user = new Browser();
+    expect((await user.fetch(`${app.urls.store}/api/login`, { json: credentials })).status).toBe(200);
+    expect((await user.fetch(`${app.urls.forum}/api/login`, { json: credentials })).status).toBe(200);
+    const res = await inspector.expire({ kind: 'refresh-token', app: 'store' });
+    expect(res.json<{ expired: number }>().expired).toBe(1);
+    const live = (await inspector.state()).idp.refreshTokens.filter((t) => t.status === 'active').map((t) => t.app);
+    expect(live).toEqual(['forum']);
+    expect((await inspector.expire({ kind: 'sso-session', app: 'store' })).status).toBe(400);
+  });
+});

@@ -65,3 +65,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--data-dir', dir], {})).toThrow(/not valid JSON/);
   });
 });
+
+describe('environment', () => {
+  it('keeps all-digit text settings as text, and ignores the launcher switches', () => {
+    const dir = dataDir();
+    const config = loadConfig(['--data-dir', dir], {
+      LOGINSCOPE_DISABLE_SINGLE_INSTANCE: '1',
+      LOGINSCOPE_IDENTITY__KIND: 'fusionauth',
+      LOGINSCOPE_IDENTITY__URL: 'http://localhost:9011',
+      LOGINSCOPE_IDENTITY__API_KEY: '1234567890',
+      LOGINSCOPE_IDENTITY__APPLICATIONS__STORE__ID: '1',
+      LOGINSCOPE_IDENTITY__APPLICATIONS__FORUM__ID: '2',
+    });
+    expect(config.identity).toMatchObject({ kind: 'fusionauth', apiKey: '1234567890', applications: { store: { id: '1' }, forum: { id: '2' } } });
+  });
+});

@@ -16,7 +16,8 @@ const desktop = vi.hoisted(() => ({ openDesktop: vi.fn() }));
 vi.mock('../../main/desktop.js', () => desktop);
 
 const { app, BaseWindow, dialog, fakeEvent, resetElectronMock } = await import('./mocks/electron.js');
-const { claimSingleInstance, closeOnQuit, configArgs, configEnv, explicitDataDir, launch, startBackend } = await import('../../main/launch.js');
+const { claimSingleInstance, closeOnQuit, configArgs, explicitDataDir, launch, startBackend } = await import('../../main/launch.js');
+const { defaultDataDir } = await import('../../backend/config.js');
 const { validateConfig } = await import('../../backend/config.js');
 
 const config = validateConfig({ port: 9311, dataDir: '/tmp/loginscope-lifecycle' });
@@ -52,9 +53,6 @@ describe('data dir and env', () => {
     expect(explicitDataDir([], {})).toBeUndefined();
   });
 
-  it('hides main-only switches from the config loader', () => {
-    expect(configEnv({ LOGINSCOPE_DISABLE_SINGLE_INSTANCE: '1', LOGINSCOPE_PORT: '0', HOME: '/h' })).toEqual({ LOGINSCOPE_PORT: '0', HOME: '/h' });
-  });
 });
 
 describe('single-instance lock', () => {
@@ -144,13 +142,13 @@ describe('launch', () => {
     expect(backend.close).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps the data under userData when none is chosen', async () => {
+  it('uses the same default data dir as web mode when none is chosen', async () => {
     backendStart.startLoginscope.mockResolvedValueOnce(fakeBackend());
     vi.spyOn(console, 'log').mockImplementation(() => {});
     await launch(['/electron', '.'], {});
     expect(app.requestSingleInstanceLock).toHaveBeenCalled();
     expect(app.setPath).not.toHaveBeenCalled();
-    expect(backendStart.startLoginscope).toHaveBeenCalledWith(expect.objectContaining({ dataDir: '/tmp/loginscope-mock-user-data/data', port: 9311 }));
+    expect(backendStart.startLoginscope).toHaveBeenCalledWith(expect.objectContaining({ dataDir: defaultDataDir(), port: 9311 }));
   });
 
   it('stops with exit code 2 and one line on bad config, before any backend', async () => {

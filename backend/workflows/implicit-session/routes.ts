@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { startSession, type AppServices } from '../../app/app-services.js';
+import { isIdentityOutage } from '../../app/identity-outage.js';
 import { userFromTrustedJwt } from '../../app/session-user.js';
 import { sendError } from '../../errors.js';
 import { JwtInvalidError } from '../../fusionauth/jwt-verifier.js';
@@ -29,7 +30,7 @@ export function startSessionRoutes(services: AppServices): express.Router {
     try {
       await services.verifyJwt(token, { checkAudience: services.switches.audienceCheck });
     } catch (err) {
-      if (err instanceof JwtInvalidError) return sendError(res, 401, `invalid_token_${err.reason}`, REASONS[err.reason] ?? 'The token is not valid.');
+      if (err instanceof JwtInvalidError && !isIdentityOutage(err)) return sendError(res, 401, `invalid_token_${err.reason}`, REASONS[err.reason] ?? 'The token is not valid.');
       throw err;
     }
     const user = userFromTrustedJwt(token);

@@ -1,11 +1,10 @@
 import express, { type Request, type Response } from 'express';
 import { decodeJwt } from 'jose';
-import { startSession, type AppServices } from '../../app/app-services.js';
+import { refreshTokenCookie, startSession, type AppServices } from '../../app/app-services.js';
 import { userFromFusionAuth, userFromTrustedJwt } from '../../app/session-user.js';
 import { sendError } from '../../errors.js';
 import { FusionAuthError, isRefreshFailure } from '../../fusionauth/errors.js';
 import type { SessionUser } from '../../sessions/session-data.js';
-import { parseCookieHeader } from '../../trace/cookies.js';
 
 /** The refresh-token cookie outlives the refresh token (design.md): the identity server decides when it is dead. */
 const REFRESH_COOKIE_EXTRA_MS = 24 * 3600 * 1000;
@@ -32,7 +31,7 @@ export function nativeLoginRoutes(services: AppServices): express.Router {
         if (err.status === 423) return sendError(res, 423, 'locked', 'This account is locked after too many failed attempts. Try again later.');
         if (err.status === 400) return sendError(res, 400, 'invalid_request', 'The identity server could not read those credentials.');
       }
-      return sendError(res, 502, 'identity_unavailable', 'The identity server did not answer as expected. Try again.');
+      throw err;
     }
     if (result.status !== 200 || !result.response.token || !result.response.user) {
       return sendError(res, 403, 'not_registered', 'This account is not registered for this application.');
@@ -52,9 +51,12 @@ export function nativeLoginRoutes(services: AppServices): express.Router {
  */
 export async function resumeWithRefreshToken(req: Request, res: Response, services: AppServices): Promise<SessionUser | undefined> {
   if (req.session.user) return req.session.user;
-  const cookie = parseCookieHeader(req.headers.cookie)[services.cookieNames.refreshToken];
-  if (!cookie) return undefined;
-  const refreshToken = decodeURIComponent(cookie);
+  const refreshToken = refreshTokenCookie(req, services);
+  if (refreshToken === undefined) return undefined;
+  if (refreshToken === null) {
+    res.clearCookie(services.cookieNames.refreshToken, services.cookieOptions);
+    return undefined;
+  }
   let refreshed;
   try {
     refreshed = await services.identity.refresh(refreshToken);
