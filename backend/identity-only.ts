@@ -1,6 +1,7 @@
 import express from 'express';
 import http from 'node:http';
 import type { Clock } from './clock.js';
+import { closerFor } from './closer.js';
 import { createClock } from './clock.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
@@ -8,6 +9,7 @@ import { jsonErrorHandler, sendError } from './errors.js';
 import { hostRouter } from './host-router.js';
 import { originUrls, type HostRole } from './hosts.js';
 import { createIdentityServer, type IdentityServer } from './idp/identity-server.js';
+import { advanceClock } from './inspector/clock-route.js';
 import { newInspectorToken, requireInspectorToken } from './inspector/token.js';
 import { createPageServer } from './pages.js';
 import { createOriginApp } from './origin-app.js';
@@ -15,7 +17,6 @@ import { noStore } from './security-headers.js';
 import { listen, waitForOrigins } from './start.js';
 import { TraceBus } from './trace/bus.js';
 
-const TEN_YEARS = 10 * 365 * 86400;
 const SERVED: readonly HostRole[] = ['login', 'inspector'];
 
 /**
@@ -59,14 +60,7 @@ function identityApi(ctx: LoginscopeContext, identity: IdentityServer, appPort: 
       idp: { refreshTokens: identity.admin.refreshTokens(), ssoSessions: identity.admin.ssoSessions(), users: identity.admin.users() },
     });
   });
-  api.post('/clock/advance', (req, res) => {
-    const seconds = (req.body as { seconds?: unknown } | undefined)?.seconds;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > TEN_YEARS) {
-      return sendError(res, 400, 'invalid_seconds', '`seconds` must be a positive number of seconds (at most ten years).');
-    }
-    ctx.clock.advance(seconds * 1000);
-    res.json({ now: ctx.clock.now() });
-  });
+  api.post('/clock/advance', advanceClock(ctx));
   api.post('/expire', (req, res) => {
     const { kind, id } = (req.body ?? {}) as { kind?: unknown; id?: unknown };
     if (kind !== 'refresh-token' && kind !== 'sso-session') return sendError(res, 400, 'invalid_kind', 'kind must be refresh-token or sso-session.');
@@ -84,28 +78,27 @@ export async function startIdentityOnly(config: LoginscopeConfig, options: { clo
   server.keepAliveTimeout = 5000;
   const port = await listen(server, config.port);
   const appPort = config.appPort ?? 9311;
-  const pages = await createPageServer({ dev: config.dev, server });
-  const ctx: LoginscopeContext = { config, clock, bus, port, urls: originUrls(port), pages, inspectorToken: newInspectorToken() };
-  const identity = createIdentityServer(ctx);
-
-  const inspector = createOriginApp('inspector', ctx);
-  inspector.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), express.json({ limit: '16kb' }), identityApi(ctx, identity, appPort));
-  inspector.use((_req, res) => sendError(res, 404, 'not_found', 'This Loginscope serves only the identity server (--identity-only); its API is under /api.'));
-  inspector.use(jsonErrorHandler);
-
-  server.on('request', hostRouter(port, { login: identity.app, inspector }));
-
-  const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await pages.close();
-    identity.close();
-  };
+  // Whatever is opened is closed again on close(), and when start-up fails part-way.
+  const closer = closerFor(server);
+  const close = closer.close;
   try {
+    const pages = await createPageServer({ dev: config.dev, server });
+    closer.add(() => pages.close());
+    const ctx: LoginscopeContext = { config, clock, bus, port, urls: originUrls(port), pages, inspectorToken: newInspectorToken() };
+    const identity = createIdentityServer(ctx);
+    closer.add(() => identity.close());
+
+    const inspector = createOriginApp('inspector', ctx);
+    inspector.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), express.json({ limit: '16kb' }), identityApi(ctx, identity, appPort));
+    inspector.use((_req, res) => sendError(res, 404, 'not_found', 'This Loginscope serves only the identity server (--identity-only); its API is under /api.'));
+    inspector.use(jsonErrorHandler);
+
+    server.on('request', hostRouter(port, { login: identity.app, inspector }));
+
     await waitForOrigins(port, SERVED);
+    return { port, appPort, publicUrl: ctx.urls.login, apiUrl: `${ctx.urls.inspector}/api`, inspectorToken: ctx.inspectorToken, clock, identity, close };
   } catch (err) {
     await close();
     throw err;
   }
-  return { port, appPort, publicUrl: ctx.urls.login, apiUrl: `${ctx.urls.inspector}/api`, inspectorToken: ctx.inspectorToken, clock, identity, close };
 }

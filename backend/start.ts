@@ -6,6 +6,7 @@ import { AppDatabase } from './app/app-db.js';
 import { createAppServices, type AppServices } from './app/app-services.js';
 import { identitySettings } from './app/identity-settings.js';
 import { createAttackerOrigin, type Loot } from './attacks/attacker-origin.js';
+import { closerFor } from './closer.js';
 import { createClock, type Clock } from './clock.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
@@ -86,26 +87,22 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
   server.keepAliveTimeout = 5000;
   const port = await listen(server, config.port);
 
-  // Whatever is opened is closed again, in reverse, on close() and when start-up fails part-way.
-  const closing: Array<() => unknown> = [];
-  const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const step of [...closing].reverse()) await step();
-  };
+  // Whatever is opened is closed again on close(), and when start-up fails part-way.
+  const closer = closerFor(server);
+  const close = closer.close;
   try {
     const served: HostRole[] = HOST_ROLES.filter((role) => role !== 'login' || config.identity.kind === 'embedded');
     const urls = originUrls(port);
     const pages = await createPageServer({ dev: config.dev, server });
-    closing.push(() => pages.close());
+    closer.add(() => pages.close());
     const ctx: LoginscopeContext = { config, clock, bus, port, urls, pages, inspectorToken: newInspectorToken() };
     const loot: Loot[] = [];
     const switches = safeSwitches();
     const identity = config.identity.kind === 'embedded' ? createIdentityServer(ctx) : undefined;
-    if (identity) closing.push(() => identity.close());
+    if (identity) closer.add(() => identity.close());
     const settings = identitySettings(ctx, identity?.info);
     const appDb = new AppDatabase(config.dataDir, clock);
-    closing.push(() => appDb.close());
+    closer.add(() => appDb.close());
     const apps = Object.fromEntries(
       APPS.map((app) => {
         const sessions = new SqliteSessionStore({
@@ -120,7 +117,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
       }),
     ) as Record<(typeof APPS)[number], AppServices>;
     const demo = new Demo(ctx, apps, identity, loot, switches);
-    closing.push(() => demo.stop());
+    closer.add(() => demo.stop());
 
     const origins: Partial<Record<HostRole, Express>> = {
       store: createAppBackend(apps.store, () => demo.workflow),

@@ -9,10 +9,10 @@ import { traceToHar } from '../trace/har.js';
 import { isWorkflowId } from '../workflows/catalogue.js';
 import type { CookieView } from './cookie-view.js';
 import { createIdentityApi } from './identity-api.js';
+import { advanceClock } from './clock-route.js';
 import { inspectorState } from './state.js';
 
 const EXPIRE_KINDS: ExpireKind[] = ['session', 'refresh-token', 'sso-session'];
-const TEN_YEARS = 10 * 365 * 86400;
 
 type Body = Record<string, unknown>;
 const bodyOf = (req: express.Request): Body => (req.body && typeof req.body === 'object' ? (req.body as Body) : {});
@@ -64,15 +64,7 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
     res.json({ workflow: demo.workflow.id });
   });
 
-  api.post('/clock/advance', (req, res) => {
-    const seconds = bodyOf(req).seconds;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > TEN_YEARS) {
-      return sendError(res, 400, 'invalid_seconds', '`seconds` must be a positive number of seconds (at most ten years).');
-    }
-    ctx.clock.advance(seconds * 1000);
-    ctx.bus.emit('clock.advanced', 'loginscope', { seconds });
-    res.json({ now: ctx.clock.now() });
-  });
+  api.post('/clock/advance', advanceClock(ctx));
 
   api.post('/expire', (req, res) => {
     const { kind, app, id } = bodyOf(req);

@@ -61,10 +61,9 @@ export async function resumeWithRefreshToken(req: Request, res: Response, servic
   try {
     refreshed = await services.identity.refresh(refreshToken);
   } catch (err) {
-    if (isRefreshFailure(err)) {
-      res.clearCookie(services.cookieNames.refreshToken, services.cookieOptions);
-      return undefined;
-    }
+    // Refused: nobody is logged in. The cookie is left alone: with one-time-use tokens a concurrent request may
+    // have just rotated it, and clearing it here could delete the fresh one the browser got a moment ago.
+    if (isRefreshFailure(err)) return undefined;
     throw err;
   }
   // A FusionAuth with the Strict scope policy leaves email out of access tokens; then ask for the user by id.
