@@ -13,7 +13,7 @@ const ls = useLoginscope({ ttl: { sessionIdleSeconds: IDLE, sessionAbsoluteSecon
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 test.describe.configure({ mode: 'serial' });
-test.setTimeout(120_000);
+test.describe.configure({ timeout: 120_000 });
 
 async function openInspector(context: BrowserContext): Promise<{ inspector: Page; problems: string[] }> {
   const inspector = await context.newPage();
