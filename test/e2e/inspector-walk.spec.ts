@@ -12,8 +12,7 @@ const IDLE = 600;
 const ls = useLoginscope({ ttl: { sessionIdleSeconds: IDLE, sessionAbsoluteSeconds: 8 * 3600, accessTokenSeconds: 300, refreshTokenMinutes: 60, ssoSessionSeconds: 3600 } });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-test.describe.configure({ mode: 'serial' });
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 async function openInspector(context: BrowserContext): Promise<{ inspector: Page; problems: string[] }> {
   const inspector = await context.newPage();
