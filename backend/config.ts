@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 const appRef = z.object({ id: z.string().min(1), clientSecret: z.string().min(1).optional() }).strict();
 
+const LOCKOUT_OFF = { enabled: false, tooManyAttempts: 5, resetCountInSeconds: 60, actionDurationSeconds: 180 };
+
 const embeddedIdentity = z
   .object({
     kind: z.literal('embedded'),
@@ -13,6 +15,21 @@ const embeddedIdentity = z
     deadRefreshTokenStatus: z.union([z.literal(400), z.literal(404)]).default(404),
     refreshTokenUsagePolicy: z.enum(['Reusable', 'OneTimeUse']).default('Reusable'),
     refreshTokenExpirationPolicy: z.enum(['Fixed', 'SlidingWindow']).default('Fixed'),
+    /** OneTimeUse only: a replay of the token just rotated, this many seconds after, gets the new one back (FusionAuth 1.47+). */
+    refreshTokenOneTimeUseGraceSeconds: z.number().int().min(0).max(86400).default(0),
+    /**
+     * Off, as in a default FusionAuth tenant (failed logins lock nobody until a login-preventing user action is configured).
+     * On: that action, applied after tooManyAttempts failures within resetCountInSeconds, for actionDurationSeconds.
+     */
+    lockout: z
+      .object({
+        enabled: z.boolean().default(false),
+        tooManyAttempts: z.number().int().min(1).max(1000).default(5),
+        resetCountInSeconds: z.number().int().min(1).default(60),
+        actionDurationSeconds: z.number().int().min(1).default(180),
+      })
+      .strict()
+      .default(LOCKOUT_OFF),
   })
   .strict();
 
@@ -59,7 +76,14 @@ export const configSchema = z
       }),
     identity: z
       .discriminatedUnion('kind', [embeddedIdentity, fusionAuthIdentity])
-      .default({ kind: 'embedded', deadRefreshTokenStatus: 404, refreshTokenUsagePolicy: 'Reusable', refreshTokenExpirationPolicy: 'Fixed' }),
+      .default({
+        kind: 'embedded',
+        deadRefreshTokenStatus: 404,
+        refreshTokenUsagePolicy: 'Reusable',
+        refreshTokenExpirationPolicy: 'Fixed',
+        refreshTokenOneTimeUseGraceSeconds: 0,
+        lockout: LOCKOUT_OFF,
+      }),
   })
   .strict()
   .superRefine((c, issues) => {

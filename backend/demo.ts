@@ -92,7 +92,8 @@ export class Demo {
 
   /** Electron feeds its real jar here; from then on the inspector shows it instead of the observed one. */
   setElectronJar(cookies: CookieView[]): void {
-    const byHost: Record<string, CookieView[]> = {};
+    // No prototype: a cookie domain named `__proto__` is just a key here.
+    const byHost = Object.create(null) as Record<string, CookieView[]>;
     for (const c of cookies) (byHost[c.domain.replace(/^\./, '')] ??= []).push(c);
     this.electronJar = byHost;
   }

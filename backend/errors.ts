@@ -27,6 +27,7 @@ export const jsonErrorHandler: ErrorRequestHandler = (err: unknown, _req, res, n
   if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'The request body is not valid JSON.');
+  if (e.type === 'entity.too.deep') return sendError(res, 400, 'invalid_json', e.message ?? 'The JSON body is nested too deeply.');
   if (e.type === 'entity.too.large') return sendError(res, 413, 'body_too_large', 'The request body is too large.');
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return sendError(res, e.status, 'bad_request', e.message ?? 'Bad request.');

@@ -2,7 +2,8 @@ import express from 'express';
 import http from 'node:http';
 import type { Clock } from './clock.js';
 import { closerFor } from './closer.js';
-import { createClock } from './clock.js';
+import { persistClockOffset } from './clock-file.js';
+import { preparePrivateDataDir } from './data-dir.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
 import { jsonErrorHandler, sendError } from './errors.js';
@@ -14,8 +15,9 @@ import { newInspectorToken, requireInspectorToken } from './inspector/token.js';
 import { createPageServer } from './pages.js';
 import { createOriginApp } from './origin-app.js';
 import { noStore } from './security-headers.js';
-import { listen, waitForOrigins } from './start.js';
+import { listen, openClock, waitForOrigins } from './start.js';
 import { TraceBus } from './trace/bus.js';
+import { jsonBody } from './json-body.js';
 
 const SERVED: readonly HostRole[] = ['login', 'inspector'];
 
@@ -72,7 +74,8 @@ function identityApi(ctx: LoginscopeContext, identity: IdentityServer, appPort: 
 }
 
 export async function startIdentityOnly(config: LoginscopeConfig, options: { clock?: Clock } = {}): Promise<IdentityOnlyServer> {
-  const clock = options.clock ?? createClock();
+  preparePrivateDataDir(config.dataDir);
+  const clock = openClock(config.dataDir, options.clock);
   const bus = new TraceBus(clock);
   const server = http.createServer();
   server.keepAliveTimeout = 5000;
@@ -81,6 +84,7 @@ export async function startIdentityOnly(config: LoginscopeConfig, options: { clo
   // Whatever is opened is closed again on close(), and when start-up fails part-way.
   const closer = closerFor(server);
   const close = closer.close;
+  closer.add(persistClockOffset(clock, config.dataDir));
   try {
     const pages = await createPageServer({ dev: config.dev, server });
     closer.add(() => pages.close());
@@ -89,7 +93,7 @@ export async function startIdentityOnly(config: LoginscopeConfig, options: { clo
     closer.add(() => identity.close());
 
     const inspector = createOriginApp('inspector', ctx);
-    inspector.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), express.json({ limit: '16kb' }), identityApi(ctx, identity, appPort));
+    inspector.use('/api', noStore, requireInspectorToken(ctx.inspectorToken), jsonBody('16kb'), identityApi(ctx, identity, appPort));
     inspector.use((_req, res) => sendError(res, 404, 'not_found', 'This Loginscope serves only the identity server (--identity-only); its API is under /api.'));
     inspector.use(jsonErrorHandler);
 

@@ -6,7 +6,9 @@ import { AppDatabase } from './app/app-db.js';
 import { createAppServices, type AppServices } from './app/app-services.js';
 import { identitySettings } from './app/identity-settings.js';
 import { createAttackerOrigin, type Loot } from './attacks/attacker-origin.js';
+import { loadClockOffset, persistClockOffset } from './clock-file.js';
 import { closerFor } from './closer.js';
+import { preparePrivateDataDir } from './data-dir.js';
 import { createClock, type Clock } from './clock.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
@@ -24,7 +26,7 @@ import { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 import { TraceBus } from './trace/bus.js';
 
 export interface StartOptions {
-  /** Tests pass their own clock; otherwise a fresh one at wall time. */
+  /** Tests pass their own clock; otherwise a fresh one at wall time. Either way it starts at the offset the data dir kept. */
   clock?: Clock;
 }
 
@@ -39,6 +41,8 @@ export interface Loginscope {
   demo: Demo;
   /** With a real FusionAuth: the connection check made at start (problems that did not stop it). */
   identityCheck?: ConnectionCheckResult;
+  /** Lines worth one print at start (a data dir made private). */
+  notices: string[];
   close(): Promise<void>;
 }
 
@@ -78,9 +82,18 @@ export async function waitForOrigins(port: number, roles: readonly HostRole[]): 
   );
 }
 
+/** The given clock (or a new one at wall time), moved to the offset the data dir kept from earlier runs. */
+export function openClock(dataDir: string, given: Clock | undefined): Clock {
+  const clock = given ?? createClock();
+  const saved = loadClockOffset(dataDir);
+  if (saved > clock.offset()) clock.advance(saved - clock.offset());
+  return clock;
+}
+
 /** One HTTP server on 127.0.0.1 that routes by Host to every origin; see design.md "The picture". */
 export async function startLoginscope(config: LoginscopeConfig, options: StartOptions = {}): Promise<Loginscope> {
-  const clock = options.clock ?? createClock();
+  const dataDirNotice = preparePrivateDataDir(config.dataDir);
+  const clock = openClock(config.dataDir, options.clock);
   const bus = new TraceBus(clock);
   // Requests are routed once every origin exists (hostRouter below); nothing asks before the ready line.
   const server = http.createServer();
@@ -90,6 +103,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
   // Whatever is opened is closed again on close(), and when start-up fails part-way.
   const closer = closerFor(server);
   const close = closer.close;
+  closer.add(persistClockOffset(clock, config.dataDir));
   try {
     const served: HostRole[] = HOST_ROLES.filter((role) => role !== 'login' || config.identity.kind === 'embedded');
     const urls = originUrls(port);
@@ -141,6 +155,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
       bus,
       demo,
       ...(identityCheck && { identityCheck }),
+      notices: dataDirNotice ? [dataDirNotice] : [],
       close,
     };
   } catch (err) {

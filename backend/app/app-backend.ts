@@ -7,6 +7,7 @@ import type { Workflow } from '../workflows/types.js';
 import { RENDERED_VIEWS, type CartResponse, type PostsResponse, type ProductsResponse, type RenderedView } from './api-contract.js';
 import { refreshTokenCookie, type AppServices } from './app-services.js';
 import { identityOutageHandler } from './identity-outage.js';
+import { jsonBody } from '../json-body.js';
 
 /** Where the demo's "compromised script include" is served from while its switch is on. */
 const INJECTED_SCRIPT = '/vendor/analytics.js';
@@ -29,7 +30,7 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
   const server = createOriginApp(app, ctx, { extraImgSrc: () => (services.switches.injectedScript ? [ctx.urls.attacker] : []) });
 
   const api = express.Router();
-  api.use(noStore, express.json({ limit: '16kb' }));
+  api.use(noStore, jsonBody('16kb'));
   if (ctx.config.secureCookies) {
     // express-session sends a Secure cookie only over what it believes is HTTPS. http://*.localhost is a secure
     // context to browsers, so say so here (set by us, never taken from the client: proxy trust stays off).

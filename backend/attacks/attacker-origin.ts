@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { LoginscopeContext } from '../context.js';
-import { jsonErrorHandler } from '../errors.js';
+import { jsonErrorHandler, sendError } from '../errors.js';
 import { createOriginApp } from '../origin-app.js';
 
 /** What reached the attacker: exfiltrated by a page script or taken by a scripted attack. */
@@ -40,6 +40,7 @@ export function createAttackerOrigin(ctx: LoginscopeContext, loot: Loot[]): Expr
   app.get('/api/loot', (_req, res) => {
     res.json({ loot });
   });
+  app.use((_req, res) => sendError(res, 404, 'not_found', 'The attacker has no such page: its loot is at / and /api/loot.'));
   app.use(jsonErrorHandler);
   return app;
 }

@@ -21,7 +21,7 @@ export async function replayAsAttacker(bus: TraceBus, url: string, cookies: Reco
   const events: TraceEvent[] = [];
   const stop = bus.subscribe((e) => events.push(e));
   try {
-    const headers: Record<string, string> = { [ACTOR_HEADER]: 'attacker' };
+    const headers: Record<string, string> = { [ACTOR_HEADER]: bus.actorHeader('attacker') };
     const cookie = Object.entries(cookies)
       .map(([k, v]) => `${k}=${v}`)
       .join('; ');

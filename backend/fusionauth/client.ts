@@ -153,7 +153,7 @@ export class FusionAuthClient {
     const startedAt = performance.now();
     const query = new URLSearchParams(Object.entries(c.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined)).toString();
     const url = `${this.baseUrl}${c.path}${query ? `?${query}` : ''}`;
-    const headers: Record<string, string> = { accept: 'application/json', [ACTOR_HEADER]: actor, [EXCHANGE_HEADER]: String(started.id) };
+    const headers: Record<string, string> = { accept: 'application/json', [ACTOR_HEADER]: bus.actorHeader(actor), [EXCHANGE_HEADER]: String(started.id) };
     if (c.auth === 'api-key') headers.authorization = apiKey;
     else if (c.auth !== 'anonymous') headers.authorization = `Bearer ${c.auth.bearer}`;
     if (tenantId) headers['x-fusionauth-tenantid'] = tenantId;

@@ -17,7 +17,7 @@ import { userJson } from './user-json.js';
 
 /**
  * `POST /api/login`: FusionAuth's Login API. 200 with tokens, 202 when not registered for the application,
- * 404 for a wrong email or password, 423 when locked, 400 with fieldErrors, 401 without the API key.
+ * 404 for a wrong email or password, 409 while locked (only with identity.lockout on), 400 with fieldErrors, 401 without the API key.
  * Sets FusionAuth's own token cookies on its host and, as FusionAuth, creates no SSO session.
  */
 export function loginApi(idp: Idp): Router {
@@ -43,7 +43,12 @@ export function loginApi(idp: Idp): Router {
     }
 
     const result = await authenticate(idp, loginId, password, application?.app);
-    if (!result.ok) return sendEmpty(res, result.reason === 'locked' ? 423 : 404);
+    if (!result.ok) {
+      if (result.reason !== 'locked') return sendEmpty(res, 404);
+      // What FusionAuth answers while a failed-authentication user action that prevents login is on the user.
+      res.status(409).json({ actions: [lockAction(result.lockedUntil)] });
+      return;
+    }
 
     const { user } = result;
     const now = idp.now();
@@ -74,4 +79,20 @@ export function loginApi(idp: Idp): Router {
     res.status(status).json(response);
   });
   return router;
+}
+
+/** The embedded server's one failed-authentication action (FusionAuth's tenant `failedAuthenticationConfiguration.userActionId`). */
+const LOCK_ACTION_ID = 'a0b1c2d3-0000-4000-8000-00000000f417';
+
+/** A LoginPreventedResponse, as in FusionAuth's 409 body. */
+function lockAction(expiry: number | undefined) {
+  return {
+    actionId: LOCK_ACTION_ID,
+    name: 'Lock',
+    localizedName: 'Lock',
+    reason: 'Too many failed login attempts',
+    localizedReason: 'Too many failed login attempts',
+    reasonCode: 'failed_authentication',
+    ...(expiry !== undefined && { expiry }),
+  };
 }

@@ -43,7 +43,8 @@ export function checkTenantHeader(idp: Idp): RequestHandler {
 
 /** Unparseable JSON on a FusionAuth API gets FusionAuth's error shape; everything else the common handler. */
 export const fusionAuthErrorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
-  if (!res.headersSent && (err as { type?: string }).type === 'entity.parse.failed') {
+  const type = (err as { type?: string }).type;
+  if (!res.headersSent && (type === 'entity.parse.failed' || type === 'entity.too.deep')) {
     res.status(400).json(generalError('[invalidJSON]', 'Unable to parse the JSON request body. It is malformed or is not a JSON object.'));
     return;
   }

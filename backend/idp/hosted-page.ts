@@ -15,6 +15,8 @@ export type LoginPageState =
       hidden: OAuthParams;
       loginId: string;
       rememberDevice: boolean;
+      /** Posted back as the hidden field `csrfToken`; bound to the `fusionauth.csrf` cookie. */
+      csrfToken: string;
       error?: string;
     }
   | { kind: 'error'; title: string; message: string; error: string; errorReason: string }

@@ -8,8 +8,9 @@ import { EXCHANGE_HEADER } from '../fusionauth/trace-headers.js';
 import { APPS, type AppId } from '../hosts.js';
 import { createOriginApp } from '../origin-app.js';
 import { noStore } from '../security-headers.js';
+import type { TraceBus } from '../trace/bus.js';
 import { runInExchange } from '../trace/context.js';
-import { actorOf } from '../trace/recorder.js';
+import { ACTOR_HEADER } from '../trace/types.js';
 import { createIdentityAdmin, type IdentityAdmin } from './admin.js';
 import { applicationApi } from './api-application.js';
 import { jwtApi } from './api-jwt.js';
@@ -27,6 +28,7 @@ import { IDENTITY_MIGRATIONS } from './schema.js';
 import { applyIdentitySeed, readIdentitySeed } from './seed.js';
 import { IdentityStore } from './store.js';
 import { wellKnown } from './well-known.js';
+import { jsonBody } from '../json-body.js';
 
 export type { IdentityAdmin } from './admin.js';
 export type { RefreshTokenView, SsoSessionView, UserView } from './admin-views.js';
@@ -53,8 +55,8 @@ export interface IdentityServer {
  * Backend calls are recorded by the FusionAuth client, which names its exchange in a header: running the
  * handler inside that exchange ties what the identity server does (idp.* events) to the call that caused it.
  */
-const joinCallersExchange: RequestHandler = (req, _res, next) => {
-  const actor = actorOf(req);
+const joinCallersExchange = (bus: TraceBus): RequestHandler => (req, _res, next) => {
+  const actor = bus.actorOf(req.get(ACTOR_HEADER));
   const id = Number(req.get(EXCHANGE_HEADER));
   if ((actor === 'store-backend' || actor === 'forum-backend') && Number.isSafeInteger(id) && id > 0) return runInExchange(id, next);
   next();
@@ -64,6 +66,7 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
   const store = new IdentityStore(openDatabase(path.join(ctx.config.dataDir, 'identity.db'), IDENTITY_MIGRATIONS));
   applyIdentitySeed(store, readIdentitySeed(), ctx.clock.now());
   store.setSettingIfAbsent('apiKey', randomBytes(32).toString('base64url'));
+  store.setSettingIfAbsent('formKey', randomBytes(32).toString('base64url'));
   // Identity-only mode registers the redirect URIs of apps that run on another port (--app-port).
   const directory = loadDirectory(store, ctx.config.appPort ?? ctx.port);
   const keys = loadOrCreateSigningKeys(store, ctx.clock.now());
@@ -77,6 +80,7 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
     publicUrl: ctx.urls.login,
     issuer: ctx.urls.login,
     apiKey: store.setting('apiKey')!,
+    formKey: store.setting('formKey')!,
     keys,
     policy: initialRefreshTokenPolicy(ctx.config),
     now: () => ctx.clock.now(),
@@ -84,9 +88,9 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
   };
 
   const app = createOriginApp('login', ctx);
-  app.use(joinCallersExchange);
+  app.use(joinCallersExchange(ctx.bus));
   app.use(wellKnown(idp));
-  app.use('/api', noStore, express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
+  app.use('/api', noStore, jsonBody('64kb'), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
   app.use(loginApi(idp), jwtApi(idp), userApi(idp), applicationApi(idp));
   app.use('/api', (_req, res) => sendEmpty(res, 404));
   app.use('/api', fusionAuthErrorHandler);

@@ -15,6 +15,8 @@ export interface Idp {
   issuer: string;
   /** The one API key, made on first start and kept; never logged. */
   apiKey: string;
+  /** Signs the hosted form's CSRF tokens; made on first start and kept, never shown. */
+  formKey: string;
   keys: Promise<SigningKeys>;
   policy: RefreshTokenPolicy;
   now(): number;

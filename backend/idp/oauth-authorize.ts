@@ -8,6 +8,7 @@ import { oauthParams, redirectWith, validateAuthorizeRequest, type AuthorizeRequ
 import { activeSsoSession, createSsoSession, reuseSsoSession, SSO_COOKIE, ssoCookieOptions } from './sso-sessions.js';
 import type { SsoSessionRecord, UserRecord } from './store.js';
 import { registrationFor, signAccessToken, signIdToken } from './tokens.js';
+import { CSRF_FIELD, formRefusal, formToken } from './form-guard.js';
 
 type Granted = Extract<AuthorizeRequest, { kind: 'ok' }>;
 
@@ -44,12 +45,13 @@ function redirectError(idp: Idp, res: Response, r: Extract<AuthorizeRequest, { k
   );
 }
 
-function loginForm(granted: Granted, extra: { loginId?: string; error?: string; rememberDevice?: boolean } = {}): LoginPageState {
+function loginForm(granted: Granted, csrfToken: string, extra: { loginId?: string; error?: string; rememberDevice?: boolean } = {}): LoginPageState {
   return {
     kind: 'login',
     applicationName: granted.application.name,
     action: '/oauth2/authorize',
     hidden: granted.params,
+    csrfToken,
     loginId: extra.loginId ?? '',
     rememberDevice: extra.rememberDevice ?? true,
     ...(extra.error && { error: extra.error }),
@@ -144,7 +146,7 @@ export function authorizeEndpoint(idp: Idp): Router {
       });
     }
     const loginHint = typeof req.query.login_hint === 'string' ? req.query.login_hint : undefined;
-    renderHostedPage(idp, req, res, next, loginForm(request, { ...(loginHint && { loginId: loginHint }) }), 200);
+    renderHostedPage(idp, req, res, next, loginForm(request, formToken(idp, req, res), { ...(loginHint && { loginId: loginHint }) }), 200);
   });
 
   router.post('/oauth2/authorize', form, async (req, res, next) => {
@@ -155,14 +157,18 @@ export function authorizeEndpoint(idp: Idp): Router {
     const loginId = typeof body.loginId === 'string' ? body.loginId : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const rememberDevice = body.rememberDevice === 'true';
-    const again = (error: string) => renderHostedPage(idp, req, res, next, loginForm(request, { loginId, error, rememberDevice }), 200);
+    const again = (error: string) => renderHostedPage(idp, req, res, next, loginForm(request, formToken(idp, req, res), { loginId, error, rememberDevice }), 200);
+    // Before any credential is looked at: a refused post changes nothing (no login, no failure counted).
+    const refusal = formRefusal(idp, req, body[CSRF_FIELD]);
+    if (refusal === 'cross-site') return again('This form was sent from another site, so it was not used. Log in here, on this page.');
+    if (refusal === 'no-token') return again('This form had expired or was not sent from this page. Enter your email and password again.');
     if (!loginId || !password) return again('Enter your email and your password.');
 
     const result = await authenticate(idp, loginId, password, request.application.app);
     if (!result.ok) {
       return again(
         result.reason === 'locked'
-          ? 'This account is locked after too many failed attempts. Wait a few minutes, then try again.'
+          ? 'This account is locked after too many failed attempts (a login-preventing action). Wait a few minutes, then try again.'
           : 'Invalid login credentials. Check your email and password, then try again.',
       );
     }

@@ -181,7 +181,7 @@ export function tokenEndpoint(idp: Idp): Router {
     if (!body.username || !body.password) return oauthError(res, 400, 'invalid_request', 'missing_username_or_password', 'The username and password parameters are required.');
     const result = await authenticate(idp, body.username, body.password, application.app);
     if (!result.ok) {
-      return oauthError(res, 400, 'invalid_grant', result.reason === 'locked' ? 'user_locked' : 'invalid_user_credentials', 'Invalid user credentials.');
+      return oauthError(res, 400, 'invalid_grant', result.reason === 'locked' ? 'login_prevented' : 'invalid_user_credentials', 'Invalid user credentials.');
     }
     const now = idp.now();
     idp.store.recordLogin(result.user.id, application.id, now);

@@ -22,7 +22,7 @@ export function initialRefreshTokenPolicy(config: LoginscopeConfig): RefreshToke
     usage: identity?.refreshTokenUsagePolicy ?? 'Reusable',
     expiration: identity?.refreshTokenExpirationPolicy ?? 'Fixed',
     timeToLiveInMinutes: config.ttl.refreshTokenMinutes,
-    oneTimeUseGracePeriodSeconds: 0,
+    oneTimeUseGracePeriodSeconds: identity?.refreshTokenOneTimeUseGraceSeconds ?? 0,
     revokeOnOneTimeTokenReuse: false,
     deadTokenStatus: identity?.deadRefreshTokenStatus ?? 400,
   };

@@ -7,7 +7,7 @@ import { APPS, type AppId } from '../hosts.js';
 import type { IdentityServer } from '../idp/identity-server.js';
 import { traceToHar } from '../trace/har.js';
 import { isWorkflowId } from '../workflows/catalogue.js';
-import type { CookieView } from './cookie-view.js';
+import { observedCookies } from './cookie-view.js';
 import { createIdentityApi } from './identity-api.js';
 import { advanceClock } from './clock-route.js';
 import { inspectorState } from './state.js';
@@ -85,7 +85,8 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
   api.post('/switches', (req, res) => {
     const body = bodyOf(req);
     const keys = Object.keys(body);
-    if (keys.length === 0 || !keys.every((k) => k in demo.switches && typeof body[k] === 'boolean')) {
+    // Own keys only: `toString` or `hasOwnProperty` are in every object, but they are not switches.
+    if (keys.length === 0 || !keys.every((k) => Object.hasOwn(demo.switches, k) && typeof body[k] === 'boolean')) {
       return sendError(res, 400, 'invalid_switches', `Send booleans for any of: ${Object.keys(demo.switches).join(', ')}.`);
     }
     Object.assign(demo.switches, body);
@@ -99,11 +100,9 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
   });
 
   api.post('/cookies/observed', (req, res) => {
-    const cookies = bodyOf(req).cookies;
-    if (!Array.isArray(cookies) || !cookies.every((c) => c && typeof c === 'object' && typeof (c as CookieView).name === 'string' && typeof (c as CookieView).domain === 'string')) {
-      return sendError(res, 400, 'invalid_cookies', 'cookies must be an array of { name, value, domain, … }.');
-    }
-    demo.setElectronJar(cookies as CookieView[]);
+    const parsed = observedCookies.safeParse(bodyOf(req).cookies);
+    if (!parsed.success) return sendError(res, 400, 'invalid_cookies', 'cookies must be an array (at most 2,000) of { name, value, domain, path, secure, httpOnly, sameSite, … }.');
+    demo.setElectronJar(parsed.data);
     res.status(204).end();
   });
 

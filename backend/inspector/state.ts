@@ -40,7 +40,7 @@ function sessionView(row: SessionRow): SessionView {
 
 /** Cookies keyed by our origin's role (`store`, `forum`, `login`, …), other hosts by their name. */
 function cookiesByOrigin(byHost: Record<string, CookieView[]>): Record<string, CookieView[]> {
-  const out: Record<string, CookieView[]> = {};
+  const out = Object.create(null) as Record<string, CookieView[]>;
   for (const [host, cookies] of Object.entries(byHost)) {
     const role = HOST_ROLES.find((r) => host === `${r}.localhost`);
     out[role ?? host] = cookies;

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { currentExchangeId } from './context.js';
-import type { ExchangeEvent, InternalEvent, InternalEventType, System, TraceEvent } from './types.js';
+import { ACTORS, type Actor, type ExchangeEvent, type InternalEvent, type InternalEventType, type System, type TraceEvent } from './types.js';
 
 export type TraceListener = (event: TraceEvent) => void;
 
@@ -19,8 +20,26 @@ export class TraceBus {
   private listeners = new Set<TraceListener>();
   /** Child event types per open exchange, to fill `caused`. */
   private open = new Map<number, string[]>();
+  /**
+   * Our own HTTP clients (application backends, scripted attacker) prove who they are with this per-launch key in
+   * ACTOR_HEADER; a browser cannot know it, so it cannot hide its requests from the trace or pose as a backend.
+   */
+  private readonly actorKey = randomBytes(16).toString('base64url');
+  /** Listener failures so far: counted and logged, never thrown into the request that published. */
+  listenerFailures = 0;
 
   constructor(private readonly clock: Clock) {}
+
+  /** The ACTOR_HEADER value our own clients send. */
+  actorHeader(actor: Actor): string {
+    return `${actor} ${this.actorKey}`;
+  }
+
+  /** Who made a request: a backend or the attacker only with this launch's key; anyone else is the browser. */
+  actorOf(header: string | undefined): Actor {
+    const [claimed, key] = (header ?? '').split(' ');
+    return key === this.actorKey && ACTORS.includes(claimed as Actor) ? (claimed as Actor) : 'browser';
+  }
 
   /** The exchange the current code runs inside, if it is still open (a forged or finished id ties nothing to it). */
   private openExchange(): number | undefined {
@@ -61,7 +80,15 @@ export class TraceBus {
     this.events.push(event);
     // Trimmed in batches: splicing one event off the array on every publish was O(n) per event under load.
     if (this.events.length > MAX_EVENTS + TRIM_SLACK) this.events.splice(0, this.events.length - MAX_EVENTS);
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        // A broken view (a stream, the jar, the matcher) must not take the request or the process with it.
+        this.listenerFailures++;
+        console.error(`Trace listener failed on event ${event.id}: ${(err as Error).message}`);
+      }
+    }
   }
 
   subscribe(listener: TraceListener): () => void {

@@ -5,14 +5,9 @@ import { runInExchange } from './context.js';
 import { parseCookieHeader } from './cookies.js';
 import { keptRequestHeaders } from './request-headers.js';
 import { summariseBody } from './summary.js';
-import { ACTOR_HEADER, ACTORS, type Actor } from './types.js';
+import { ACTOR_HEADER, type ExchangeEvent } from './types.js';
 
 const UNTRACED_PATHS = /^\/(assets\/|favicon|healthz$|@vite|@fs|@id|node_modules\/|src\/)/;
-
-export function actorOf(req: Request): Actor {
-  const claimed = req.get(ACTOR_HEADER);
-  return ACTORS.includes(claimed as Actor) ? (claimed as Actor) : 'browser';
-}
 
 function captureBody(res: Response): () => Buffer {
   const chunks: Buffer[] = [];
@@ -36,6 +31,22 @@ function captureBody(res: Response): () => Buffer {
   return () => Buffer.concat(chunks);
 }
 
+/** What an exchange carried, summarised for the trace (may throw on a hostile body; the caller catches). */
+function details(req: Request, res: Response, responseBytes: Buffer): Partial<ExchangeEvent> {
+  const setCookie = res.getHeader('set-cookie');
+  const contentType = res.getHeader('content-type')?.toString();
+  const location = res.getHeader('location')?.toString();
+  const requestBody = summariseBody(req.body, req.get('content-type'));
+  const responseBody = summariseBody(responseBytes, contentType);
+  return {
+    ...(requestBody !== undefined && { requestBody }),
+    setCookies: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie.map(String) : [String(setCookie)],
+    ...(location !== undefined && { location }),
+    ...(responseBody !== undefined && { responseBody }),
+    ...(contentType !== undefined && { contentType }),
+  };
+}
+
 /**
  * Records every exchange through the loopback server as one trace event and runs the handler inside it,
  * so what the handler causes (sessions, identity-server calls) is tied to it.
@@ -44,7 +55,7 @@ function captureBody(res: Response): () => Buffer {
  */
 export function traceRecorder(bus: TraceBus, origin: HostRole): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const actor = actorOf(req);
+    const actor = bus.actorOf(req.get(ACTOR_HEADER));
     if (origin === 'inspector' || UNTRACED_PATHS.test(req.path) || actor === 'store-backend' || actor === 'forum-backend') {
       return next();
     }
@@ -52,18 +63,15 @@ export function traceRecorder(bus: TraceBus, origin: HostRole): RequestHandler {
     const startedAt = performance.now();
     // Taken now: routers rewrite req.url and req.path while the request travels through mounted apps.
     const url = `http://${req.headers.host}${req.originalUrl}`;
-    const path = new URL(url).pathname;
+    const path = req.originalUrl.split('?')[0]!;
     const requestCookies = parseCookieHeader(req.headers.cookie);
     const requestHeaders = keptRequestHeaders(req.headers);
     const body = captureBody(res);
     // 'close' comes after 'finish', and also when the client gives up: every started exchange is published once.
+    // Whatever goes wrong while summarising, the exchange is still published, and nothing is thrown: this runs
+    // after the answer, where an exception would end the whole process.
     res.once('close', () => {
-      const setCookie = res.getHeader('set-cookie');
-      const contentType = res.getHeader('content-type')?.toString();
-      const location = res.getHeader('location')?.toString();
-      const requestBody = summariseBody(req.body, req.get('content-type'));
-      const responseBody = summariseBody(body(), contentType);
-      bus.publishExchange({
+      const base: Omit<ExchangeEvent, 'caused' | 'type'> = {
         id: started.id,
         time: started.time,
         ...(started.correlationId !== undefined && { correlationId: started.correlationId }),
@@ -74,14 +82,16 @@ export function traceRecorder(bus: TraceBus, origin: HostRole): RequestHandler {
         path,
         requestCookies,
         requestHeaders,
-        ...(requestBody !== undefined && { requestBody }),
         status: res.writableFinished ? res.statusCode : 499,
-        setCookies: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie.map(String) : [String(setCookie)],
-        ...(location !== undefined && { location }),
-        ...(responseBody !== undefined && { responseBody }),
-        ...(contentType !== undefined && { contentType }),
+        setCookies: [],
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
-      });
+      };
+      try {
+        bus.publishExchange({ ...base, ...details(req, res, body()) });
+      } catch (err) {
+        console.error(`Trace recorder could not summarise exchange ${started.id}: ${(err as Error).message}`);
+        bus.publishExchange({ ...base, requestBody: '(not recorded: the recorder failed on this exchange)' });
+      }
     });
     runInExchange(started.id, next);
   };

@@ -4,6 +4,7 @@ import { freePort, IdentityOnlyProcess } from '../support/external-identity.js';
 import { Browser, type HttpResponse } from '../support/http.js';
 import { InspectorClient, seenOrder, type InspectorState } from '../support/inspector.js';
 import { startTestLoginscope, type TestLoginscope } from '../support/loginscope.js';
+import { formToken } from '../support/hosted-form.js';
 
 const IDLE = 600;
 const NOT_OBSERVED = 'not observed here (open in the desktop app)';
@@ -85,9 +86,10 @@ describe('implicit-session against an external identity server (identity-only ch
     // 1–8: the login form and the password go to the other process.
     const storeInfo = await startUp(app.urls.store);
     const state1 = randomUUID();
-    expect((await toIdp(authorizeUrl(storeInfo, state1))).status).toBe(200);
+    const page = await toIdp(authorizeUrl(storeInfo, state1));
+    expect(page.status).toBe(200);
     const posted = await toIdp(`${idp.info.publicUrl}/oauth2/authorize`, {
-      form: { loginId: 'demo@example.com', password: 'demo-password', rememberDevice: 'true', client_id: storeInfo.authorize.clientId, redirect_uri: storeInfo.authorize.redirectUri, response_type: 'token', state: state1 },
+      form: { csrfToken: formToken(page), loginId: 'demo@example.com', password: 'demo-password', rememberDevice: 'true', client_id: storeInfo.authorize.clientId, redirect_uri: storeInfo.authorize.redirectUri, response_type: 'token', state: state1 },
     });
     expect(posted.status).toBe(302);
     expect(posted.location).toMatch(new RegExp(`^${app.urls.store}/oauth-redirect#access_token=`));

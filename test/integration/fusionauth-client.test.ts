@@ -48,15 +48,37 @@ describe('our FusionAuth client against the embedded identity server', () => {
     expect(issued).toMatchObject({ system: 'idp', correlationId: calls[1]!.id, data: { refreshTokenId: login.response.refreshTokenId, app: 'store', userId: USER_ID } });
   });
 
-  it('throws FusionAuthError 404 for a wrong password and 423 once locked', async () => {
+  it('throws FusionAuthError 404 for a wrong password, and locks nobody by default (as a default FusionAuth tenant)', async () => {
     const attempt = () => client.login({ loginId: 'demo@example.com', password: 'nope', applicationId: storeId }).catch((e: unknown) => e as FusionAuthError);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
-    expect(statuses).toEqual([404, 404, 404, 404, 423, 423]);
-    // Even the right password is refused while locked; the lock ends by the clock.
-    expect(((await client.login({ ...DEMO, applicationId: storeId }).catch((e: unknown) => e)) as FusionAuthError).status).toBe(423);
-    app.clock.advance(181_000);
+    for (let i = 0; i < 7; i++) statuses.push((await attempt()).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 404, 404]);
     expect((await client.login({ ...DEMO, applicationId: storeId })).status).toBe(200);
+  });
+
+  it('with identity.lockout on: 409 with the login-preventing action once locked, even for the right password, until the clock ends it', async () => {
+    const locking = await startTestLoginscope({ identity: { kind: 'embedded', lockout: { enabled: true } } });
+    try {
+      const identity = (
+        await new Browser().fetch(`${locking.urls.inspector}/api/identity`, { headers: { authorization: `Bearer ${locking.inspectorToken}` } })
+      ).json<{ publicUrl: string; apiKey: string; applications: { store: { id: string } } }>();
+      const lockClient = new FusionAuthClient({ baseUrl: identity.publicUrl, apiKey: identity.apiKey, actor: 'store-backend', bus: locking.bus, traceOrigin: 'login' });
+      const appId = identity.applications.store.id;
+      const attempt = () =>
+        lockClient.login({ loginId: 'demo@example.com', password: 'nope', applicationId: appId }).then(
+          () => expect.unreachable('a wrong password logged in'),
+          (e: unknown) => e as FusionAuthError,
+        );
+      const answers: FusionAuthError[] = [];
+      for (let i = 0; i < 6; i++) answers.push(await attempt());
+      expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404, 409, 409]);
+      expect(answers[4]!.body).toMatchObject({ actions: [{ name: 'Lock', reasonCode: 'failed_authentication', expiry: expect.any(Number) }] });
+      expect(((await lockClient.login({ ...DEMO, applicationId: appId }).catch((e: unknown) => e)) as FusionAuthError).status).toBe(409);
+      locking.clock.advance(181_000);
+      expect((await lockClient.login({ ...DEMO, applicationId: appId })).status).toBe(200);
+    } finally {
+      await locking.stop();
+    }
   });
 
   it('sees a dead refresh token as a refresh failure', async () => {

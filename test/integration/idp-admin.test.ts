@@ -18,6 +18,7 @@ import { createIdentityServer, type IdentityServer } from '../../backend/idp/ide
 import type { PageServer } from '../../backend/pages.js';
 import { TraceBus } from '../../backend/trace/bus.js';
 import { Browser } from '../support/http.js';
+import { formToken } from '../support/hosted-form.js';
 
 const SHELL = '<!doctype html><html><head></head><body><div id="app"></div></body></html>';
 const pages: PageServer = {
@@ -170,7 +171,8 @@ describe('identity server admin and policy', () => {
     const h = await harness(dataDir());
     const browser = new Browser();
     const params = { client_id: h.idp.info.applications.store.id, redirect_uri: redirectUri('store', h.ctx.port), response_type: 'token' };
-    await browser.fetch(`${h.url}/oauth2/authorize`, { form: { ...params, loginId: 'demo@example.com', password: 'demo-password', rememberDevice: 'true' } });
+    const page = await browser.fetch(`${h.url}/oauth2/authorize?${new URLSearchParams(params)}`);
+    await browser.fetch(`${h.url}/oauth2/authorize`, { form: { ...params, csrfToken: formToken(page), loginId: 'demo@example.com', password: 'demo-password', rememberDevice: 'true' } });
     const [session] = h.idp.admin.ssoSessions();
     expect(session).toMatchObject({ email: 'demo@example.com', status: 'active' });
     expect(session!.expiresInstant - session!.lastUsedInstant).toBe(3600_000);

@@ -3,7 +3,8 @@ import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, jwtV
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localhostAgent } from '../../backend/localhost-dispatcher.js';
-import { Browser, type HttpResponse } from '../support/http.js';
+import { Browser } from '../support/http.js';
+import { pageState } from '../support/hosted-form.js';
 import { startTestLoginscope, type TestLoginscope } from '../support/loginscope.js';
 
 interface Identity {
@@ -11,21 +12,7 @@ interface Identity {
   applications: { store: { id: string }; forum: { id: string } };
 }
 
-interface LoginState {
-  kind: string;
-  hidden?: Record<string, string>;
-  error?: string;
-  errorReason?: string;
-  loginId?: string;
-}
-
 const USER_ID = '00000000-0000-0000-0000-111111111111';
-
-function pageState(res: HttpResponse): LoginState {
-  const m = /<script type="application\/json" id="login-state">(.*?)<\/script>/s.exec(res.text);
-  if (!m) throw new Error(`no login state in: ${res.text.slice(0, 200)}`);
-  return JSON.parse(m[1]!) as LoginState;
-}
 
 function fragment(location: string | undefined): URLSearchParams {
   expect(location).toContain('#');
@@ -60,7 +47,7 @@ describe('OAuth front end of the embedded identity server', () => {
     const state = pageState(page);
     expect(state.kind).toBe('login');
     return browser.fetch(`${app.urls.login}/oauth2/authorize`, {
-      form: { ...state.hidden, loginId: 'demo@example.com', password: options.password ?? 'demo-password', ...(options.remember !== false && { rememberDevice: 'true' }) },
+      form: { ...state.hidden, csrfToken: state.csrfToken!, loginId: 'demo@example.com', password: options.password ?? 'demo-password', ...(options.remember !== false && { rememberDevice: 'true' }) },
     });
   }
 

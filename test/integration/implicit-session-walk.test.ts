@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../support/http.js';
 import { InspectorClient, seenOrder, type InspectorState } from '../support/inspector.js';
+import { formToken } from '../support/hosted-form.js';
 import { startTestLoginscope, type TestLoginscope } from '../support/loginscope.js';
 
 const IDLE = 600;
@@ -60,6 +61,7 @@ describe('implicit-session, walked over real HTTP with a cookie jar', () => {
     expect(form.status).toBe(200);
     const posted = await browser.fetch(`${new URL(storeInfo.authorize.url).origin}/oauth2/authorize`, {
       form: {
+        csrfToken: formToken(form),
         loginId: 'demo@example.com',
         password: 'demo-password',
         rememberDevice: 'true',
