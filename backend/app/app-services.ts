@@ -1,9 +1,10 @@
 import type { CookieOptions, Request } from 'express';
 import { parseCookieHeader } from '../trace/cookies.js';
 import type { JWTPayload } from 'jose';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { createClock } from '../clock.js';
 import type { DemoSwitches } from '../demo-switches.js';
+import { discoveryPath } from '../fusionauth/connection-check.js';
 import { createJwtVerifier, type JwtVerifier } from '../fusionauth/jwt-verifier.js';
 import { localhostAgent } from '../localhost-dispatcher.js';
 import { IdentityUnavailableError } from './identity-outage.js';
@@ -68,11 +69,14 @@ export function createAppServices(options: Omit<AppServices, 'identity' | 'appli
 
 const discoveryAgent = localhostAgent();
 
-/** The issuer tokens must name: known for the embedded server, read from discovery for a real FusionAuth. */
-async function discoverIssuer(settings: IdentitySettings): Promise<string> {
+/**
+ * The issuer tokens must name: known for the embedded server, read from discovery for a real FusionAuth, for the
+ * configured tenant (each tenant has its own issuer; without `tenantId` FusionAuth answers for the default one).
+ */
+export async function discoverIssuer(settings: Pick<IdentitySettings, 'issuer' | 'internalUrl' | 'tenantId'>, dispatcher: Dispatcher = discoveryAgent): Promise<string> {
   if (settings.issuer) return settings.issuer;
   try {
-    const res = await request(`${settings.internalUrl}/.well-known/openid-configuration`, { dispatcher: discoveryAgent });
+    const res = await request(`${settings.internalUrl}${discoveryPath(settings.tenantId)}`, { dispatcher });
     const doc = (await res.body.json()) as { issuer?: unknown };
     if (res.statusCode === 200 && typeof doc.issuer === 'string') return doc.issuer;
   } catch {

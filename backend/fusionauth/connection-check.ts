@@ -43,6 +43,11 @@ export interface CheckTarget {
   port: number;
   dispatcher?: Dispatcher;
   timeoutMs?: number;
+  /**
+   * The ACTOR_HEADER value that keeps the embedded server's recorder from filing these calls as browser traffic:
+   * `bus.actorHeader('store-backend')`, since the recorder believes only this launch's key.
+   */
+  actorHeader?: string;
 }
 
 interface Answer {
@@ -54,10 +59,28 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const NEEDED_GRANTS = ['implicit', 'refresh_token'] as const;
 
+/** Every API call Loginscope makes with the API key: a restricted key must allow all of them. */
+export const API_KEY_CALLS = 'GET /api/application, GET /api/user, POST /api/login, GET and DELETE /api/jwt/refresh, and GET /api/key';
+
+/** What a user of the bundled docker-compose file runs to see FusionAuth's log. */
+const COMPOSE_LOGS = 'docker compose -f assets/fusionauth/docker-compose.yml logs fusionauth';
+
 /**
- * Checks that a FusionAuth (or the embedded server) is set up for both workflows: it answers, takes the API key,
- * has both applications with the implicit and refresh_token grants, Login-API refresh tokens, our exact redirect
- * URIs and an asymmetric signing key, and knows the demo user. Read-only calls; none of them is traced.
+ * FusionAuth's kickstart creates the API key only once FusionAuth answers, so a first start can meet a 401 that only
+ * means "not yet". Its runner logs a "Summary:" of what it completed when it is done.
+ */
+export const KICKSTART_DONE_HINT = `if this FusionAuth has just started for the first time, its kickstart may still be running: it has finished when FusionAuth's log (\`${COMPOSE_LOGS}\`) shows KickstartRunner's "Summary:" line`;
+
+/** The OpenID configuration for the configured tenant: without `tenantId` FusionAuth answers for the default one. */
+export function discoveryPath(tenantId: string | undefined): string {
+  return `/.well-known/openid-configuration${tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : ''}`;
+}
+
+/**
+ * Checks that a FusionAuth (or the embedded server) is set up for both workflows: it answers (for the configured
+ * tenant), takes the API key, has both applications with the implicit and refresh_token grants, Login-API refresh
+ * tokens, our exact redirect URIs and a published asymmetric signing key, and knows the demo user. Read-only
+ * calls; none of them is traced.
  */
 export async function checkIdentityConnection(target: CheckTarget): Promise<ConnectionCheckResult> {
   const base = target.settings.internalUrl.replace(/\/$/, '');
@@ -68,7 +91,7 @@ export async function checkIdentityConnection(target: CheckTarget): Promise<Conn
 
   const get = async (path: string, apiKey: boolean): Promise<Answer> => {
     // The actor header keeps the embedded server's recorder from filing these calls as browser traffic.
-    const headers: Record<string, string> = { accept: 'application/json', [ACTOR_HEADER]: 'store-backend' };
+    const headers: Record<string, string> = { accept: 'application/json', [ACTOR_HEADER]: target.actorHeader ?? 'store-backend' };
     if (apiKey) headers.authorization = target.settings.apiKey;
     if (apiKey && target.settings.tenantId) headers['x-fusionauth-tenantid'] = target.settings.tenantId;
     const res = await request(`${base}${path}`, { method: 'GET', headers, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
@@ -85,7 +108,7 @@ export async function checkIdentityConnection(target: CheckTarget): Promise<Conn
   // 1. The URL answers, with an OpenID configuration (every FusionAuth has one).
   let discovery: Answer;
   try {
-    discovery = await get('/.well-known/openid-configuration', false);
+    discovery = await get(discoveryPath(target.settings.tenantId), false);
   } catch (err) {
     problems.push({ check: 'url', message: `FusionAuth does not answer at ${base} (${(err as Error).message}): set identity.url (or identity.internalUrl) to where FusionAuth runs, e.g. http://localhost:9011.` });
     return done(true);
@@ -107,7 +130,7 @@ export async function checkIdentityConnection(target: CheckTarget): Promise<Conn
       return done(true);
     }
     if (answer.status === 401) {
-      problems.push({ check: 'apiKey', message: `FusionAuth refused the API key (401 on GET /api/application): set identity.apiKey to a key from FusionAuth's Settings → API Keys that may call GET /api/application and GET /api/user.` });
+      problems.push({ check: 'apiKey', message: `FusionAuth refused the API key (401 on GET /api/application): set identity.apiKey to a key from FusionAuth's Settings → API Keys that may call ${API_KEY_CALLS}; or, ${KICKSTART_DONE_HINT}, then start Loginscope again.` });
       return done(true);
     }
     if (answer.status === 404 || answer.status === 400) {
@@ -142,6 +165,8 @@ export async function checkIdentityConnection(target: CheckTarget): Promise<Conn
   }
 
   // 4. An asymmetric signing key: the JWKS is not empty, and it holds the key each application signs with.
+  // An application names its key by the key's id (a UUID); the JWKS carries the key's kid, a different value,
+  // so the Key API tells which kid that is.
   try {
     const jwks = await get('/.well-known/jwks.json', false);
     const keys = isObject(jwks.body) && Array.isArray(jwks.body.keys) ? jwks.body.keys.filter(isObject) : undefined;
@@ -150,15 +175,29 @@ export async function checkIdentityConnection(target: CheckTarget): Promise<Conn
     } else if (keys.length === 0) {
       problems.push({ check: 'jwks', message: `FusionAuth publishes no public signing key (its JWKS is empty: tokens are HMAC-signed): generate an RSA key in Settings → Key Master and make it both applications' access token signing key (JWT tab).` });
     } else {
-      const kids = new Set(keys.map((k) => k.kid));
-      for (const [app, kid] of signingKeys) {
-        if (!kids.has(kid)) {
-          problems.push({ check: 'jwks', app, message: `The ${app} application signs access tokens with key ${kid}, which is not in FusionAuth's JWKS (an HMAC key?): choose an RSA key as its access token signing key (JWT tab).` });
+      const published = new Set(keys.map((k) => k.kid));
+      // Both applications usually share one key: ask for each key once, and report a refusal once.
+      const lookups = new Map<string, Answer>();
+      for (const [app, keyId] of signingKeys) {
+        const seen = lookups.get(keyId);
+        const answer = seen ?? (await get(`/api/key/${encodeURIComponent(keyId)}`, true));
+        lookups.set(keyId, answer);
+        const key = isObject(answer.body) && isObject(answer.body.key) ? answer.body.key : undefined;
+        if (answer.status === 401) {
+          if (!seen) problems.push({ check: 'jwks', message: `FusionAuth refused GET /api/key/${keyId} with the API key (401): allow identity.apiKey to call GET /api/key, so the applications' signing keys can be checked.` });
+        } else if (answer.status === 404) {
+          problems.push({ check: 'jwks', app, message: `The ${app} application signs access tokens with key ${keyId}, which FusionAuth's Key API does not know (404 on GET /api/key/${keyId}): choose an RSA key from Settings → Key Master as its access token signing key (JWT tab).` });
+        } else if (answer.status !== 200 || !key) {
+          problems.push({ check: 'jwks', app, message: `FusionAuth answered ${answer.status} to GET /api/key/${keyId} without a key: check the ${app} application's access token signing key (JWT tab) and FusionAuth's log.` });
+        } else if (key.type === 'HMAC' || (typeof key.algorithm === 'string' && key.algorithm.startsWith('HS'))) {
+          problems.push({ check: 'jwks', app, message: `The ${app} application signs access tokens with key ${keyId}, which is not in FusionAuth's JWKS (an HMAC key, ${String(key.algorithm)}, is never published): choose an RSA key as its access token signing key (JWT tab).` });
+        } else if (typeof key.kid !== 'string' || !published.has(key.kid)) {
+          problems.push({ check: 'jwks', app, message: `The ${app} application signs access tokens with key ${keyId}, which is not in FusionAuth's JWKS (its kid ${typeof key.kid === 'string' ? key.kid : '(none)'} is not published): check Settings → Key Master, and that identity.internalUrl reaches the same FusionAuth as identity.url.` });
         }
       }
     }
   } catch (err) {
-    problems.push({ check: 'jwks', message: `FusionAuth's JWKS could not be read (${(err as Error).message}): check that ${base}/.well-known/jwks.json answers.` });
+    problems.push({ check: 'jwks', message: `FusionAuth's JWKS or Key API could not be read (${(err as Error).message}): check that ${base}/.well-known/jwks.json and GET /api/key answer.` });
   }
 
   // 5. The demo user exists and is registered to both applications.

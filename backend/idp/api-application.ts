@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { checkTenantHeader, requireApiKey, sendEmpty, UUID_PATTERN } from './fusionauth-wire.js';
 import type { Application } from './directory.js';
 import type { Idp } from './idp.js';
+import { keyApi } from './api-key.js';
 
 const ROLES: Record<Application['app'], string[]> = { store: ['customer'], forum: ['member'] };
 
@@ -23,8 +24,9 @@ export async function applicationJson(idp: Idp, a: Application) {
     loginConfiguration: { allowTokenRefresh: true, generateRefreshTokens: a.generateRefreshTokens, requireAuthentication: true },
     jwtConfiguration: {
       enabled: true,
-      accessTokenKeyId: keys.kid,
-      idTokenKeyId: keys.kid,
+      // The key's id, not its kid: FusionAuth keeps them apart, and so does the embedded server (keys.ts).
+      accessTokenKeyId: keys.id,
+      idTokenKeyId: keys.id,
       timeToLiveInSeconds: idp.ctx.config.ttl.accessTokenSeconds,
       refreshTokenTimeToLiveInMinutes: policy.timeToLiveInMinutes,
       refreshTokenExpirationPolicy: policy.expiration,
@@ -49,9 +51,13 @@ export async function applicationJson(idp: Idp, a: Application) {
   };
 }
 
-/** `GET /api/application/{id}` and `GET /api/application` (all), API key only; unknown or non-UUID id → 404, empty. */
+/**
+ * `GET /api/application/{id}` and `GET /api/application` (all), API key only; unknown or non-UUID id → 404, empty.
+ * The Key API rides on this router: it is the other read-only management API the connection check asks.
+ */
 export function applicationApi(idp: Idp): Router {
   const router = express.Router();
+  router.use(keyApi(idp));
   router.get('/api/application/:applicationId', requireApiKey(idp), checkTenantHeader(idp), async (req, res, next) => {
     try {
       const id = String(req.params.applicationId);

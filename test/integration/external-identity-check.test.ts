@@ -251,8 +251,13 @@ describe('connection check and the identity routes with the embedded server', ()
         scopeHandlingPolicy: 'Compatibility',
       },
     });
+    // As in FusionAuth, the application names its key by id; the JWKS lists it by kid, a different value.
+    const keyId = application.jwtConfiguration.accessTokenKeyId as string;
+    const { key } = (await browser.fetch(`${identity.publicUrl}/api/key/${keyId}`, { headers: { authorization: identity.apiKey } })).json<{ key: { id: string; kid: string } }>();
+    expect(key.id).toBe(keyId);
+    expect(key.kid).not.toBe(keyId);
     const jwks = (await browser.fetch(`${identity.publicUrl}/.well-known/jwks.json`)).json<{ keys: Array<{ kid: string }> }>();
-    expect(jwks.keys.map((k) => k.kid)).toContain(application.jwtConfiguration.accessTokenKeyId);
+    expect(jwks.keys.map((k) => k.kid)).toEqual([key.kid]);
     expect((await browser.fetch(url)).status).toBe(401);
     expect((await browser.fetch(url, { headers: { authorization: `Bearer ${identity.apiKey}` } })).status).toBe(401);
     expect((await browser.fetch(`${identity.publicUrl}/api/application/${randomUUID()}`, { headers: { authorization: identity.apiKey } })).status).toBe(404);

@@ -5,6 +5,7 @@ import { userFromFusionAuth, userFromTrustedJwt } from '../../app/session-user.j
 import { sendError } from '../../errors.js';
 import { FusionAuthError, isRefreshFailure } from '../../fusionauth/errors.js';
 import type { SessionUser } from '../../sessions/session-data.js';
+import { loginRefusal, resultRefusal } from './login-errors.js';
 
 /** The refresh-token cookie outlives the refresh token (design.md): the identity server decides when it is dead. */
 const REFRESH_COOKIE_EXTRA_MS = 24 * 3600 * 1000;
@@ -26,15 +27,13 @@ export function nativeLoginRoutes(services: AppServices): express.Router {
     try {
       result = await services.identity.login({ loginId: email, password, applicationId: services.applicationId });
     } catch (err) {
-      if (err instanceof FusionAuthError) {
-        if (err.status === 404) return sendError(res, 401, 'invalid_credentials', 'That email and password do not match an account.');
-        if (err.status === 423) return sendError(res, 423, 'locked', 'This account is locked after too many failed attempts. Try again later.');
-        if (err.status === 400) return sendError(res, 400, 'invalid_request', 'The identity server could not read those credentials.');
-      }
+      const refusal = err instanceof FusionAuthError ? loginRefusal(err.status, err.body) : undefined;
+      if (refusal) return sendError(res, refusal.status, refusal.code, refusal.message);
       throw err;
     }
     if (result.status !== 200 || !result.response.token || !result.response.user) {
-      return sendError(res, 403, 'not_registered', 'This account is not registered for this application.');
+      const refusal = resultRefusal(result.status);
+      return sendError(res, refusal.status, refusal.code, refusal.message);
     }
     const user = userFromFusionAuth(result.response.user);
     await startSession(services, req, user, result.response.token, 'login');
