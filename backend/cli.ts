@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import { findElectronBinary } from './electron-binary.js';
+import { desktopCommand, findElectronBinary, superviseDesktop } from './electron-binary.js';
 import { IdentityConnectionError } from './fusionauth/connection-check.js';
 import { startIdentityOnly } from './identity-only.js';
 import { projectRoot } from './paths.js';
@@ -35,10 +34,9 @@ async function main(argv: string[]): Promise<void> {
   if (!config.web) {
     const electron = findElectronBinary();
     if (electron.path) {
-      const child = spawn(electron.path, [path.join(projectRoot(), 'out', 'main', 'index.js'), ...argv], { stdio: 'inherit' });
-      // Stopping the launcher stops the app (which closes its backend); a crashed app is not a clean stop.
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-      child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+      const { command, args, options } = desktopCommand(electron.path, projectRoot(), argv, process.env);
+      // Stopping the launcher stops the app (which closes its backend).
+      superviseDesktop(spawn(command, args, options), process, (code) => process.exit(code));
       return;
     }
     console.log(`Running in web mode: ${electron.reason}.`);

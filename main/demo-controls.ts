@@ -26,6 +26,8 @@ export function createDemoControls({ inspectorApi, sessions, tabs, inspector }: 
     tabs.goHome();
   };
   return {
+    reload: () => tabs.reload(),
+    forceReload: () => tabs.forceReload(),
     reset() {
       void inspectorApi.post('/api/reset').then(freshBrowsers);
     },

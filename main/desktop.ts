@@ -9,7 +9,7 @@ import { createDemoControls } from './demo-controls.js';
 import { inspectorClient } from './inspector-client.js';
 import { registerIpc } from './ipc.js';
 import { installMenu } from './menu.js';
-import { denyPermissions, hardenContents, navigationAllowlist } from './security.js';
+import { hardenContents, limitPermissions, navigationAllowlist } from './security.js';
 import { ATTACKER_PARTITION, BROWSER_PARTITION, createTabs, INSPECTOR_PARTITION } from './tabs.js';
 import { observeExternalIdentity } from './web-request.js';
 import { createMainWindow, type MainWindow } from './window.js';
@@ -20,12 +20,16 @@ const preloadPath = () => path.join(path.dirname(fileURLToPath(import.meta.url))
 export function openDesktop(config: LoginscopeConfig, backend: Loginscope): MainWindow {
   const { urls } = backend;
   const externalIdentity = config.identity.kind === 'fusionauth' ? config.identity.url : undefined;
-  const allowed = navigationAllowlist(Object.values(urls), externalIdentity);
+  const pages = navigationAllowlist(Object.values(urls), externalIdentity);
+  // The toolbar and the sidebar are inspector pages; they never need to leave that origin.
+  const inspectorPages = navigationAllowlist([urls.inspector]);
+  const inspectorSession = session.fromPartition(INSPECTOR_PARTITION);
   // Registered before any view exists, so no web contents escapes the guards.
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, allowed));
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, contents.session === inspectorSession ? inspectorPages : pages));
 
   const partitions = { [BROWSER_PARTITION]: session.fromPartition(BROWSER_PARTITION), [ATTACKER_PARTITION]: session.fromPartition(ATTACKER_PARTITION) };
-  for (const ses of [...Object.values(partitions), session.fromPartition(INSPECTOR_PARTITION)]) denyPermissions(ses);
+  for (const ses of Object.values(partitions)) limitPermissions(ses);
+  limitPermissions(inspectorSession, new URL(urls.inspector).origin);
 
   const tabs = createTabs({ store: `${urls.store}/`, forum: `${urls.forum}/`, attacker: `${urls.attacker}/` });
   const desktop = createMainWindow({ tabs, toolbarUrl: `${urls.inspector}/chrome`, inspectorUrl: backend.inspectorUrl, preload: preloadPath() });

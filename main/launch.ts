@@ -1,6 +1,6 @@
 import { app, dialog } from 'electron';
 import path from 'node:path';
-import { ConfigError, defaultDataDir, loadConfig, SINGLE_INSTANCE_OFF_ENV, type LoginscopeConfig } from '../backend/config.js';
+import { ConfigError, loadConfig, SINGLE_INSTANCE_OFF_ENV, type LoginscopeConfig } from '../backend/config.js';
 import { IdentityConnectionError } from '../backend/fusionauth/connection-check.js';
 import { PortInUseError, startLoginscope, type Loginscope } from '../backend/start.js';
 import { openDesktop } from './desktop.js';
@@ -8,7 +8,6 @@ import { openDesktop } from './desktop.js';
 /** Flags loadConfig knows. Electron's argv also holds Chromium switches and the entry script, which are not ours. */
 const VALUE_FLAGS = ['port', 'data-dir', 'workflow', 'config'];
 const BOOLEAN_FLAGS = ['web', 'open', 'dev'];
-
 
 export function configArgs(argv: readonly string[]): string[] {
   const kept: string[] = [];
@@ -26,16 +25,6 @@ export function configArgs(argv: readonly string[]): string[] {
   }
   return kept;
 }
-
-/** `--data-dir` or `LOGINSCOPE_DATA_DIR`, when the user chose one. */
-export function explicitDataDir(args: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--data-dir') return args[i + 1];
-    if (args[i]!.startsWith('--data-dir=')) return args[i]!.slice('--data-dir='.length);
-  }
-  return env.LOGINSCOPE_DATA_DIR || undefined;
-}
-
 
 /** One Loginscope per profile; tests running several instances turn the lock off. */
 export function claimSingleInstance(env: NodeJS.ProcessEnv): boolean {
@@ -90,26 +79,25 @@ export function closeOnQuit(backend: Pick<Loginscope, 'close'>): void {
 /** One line on stderr and in a dialog, then exit code 2 (design.md: bad config or port in use). */
 export function failStart(message: string, code = 2): void {
   console.error(message);
-  dialog.showErrorBox('Loginscope cannot start', message);
+  // Before ready on Linux there is no dialog: Electron prints the box to stderr instead, which would say it twice.
+  if (process.platform !== 'linux' || app.isReady()) dialog.showErrorBox('Loginscope cannot start', message);
   app.exit(code);
 }
 
 /** The desktop app: config, then the backend on every origin, then the window. */
 export async function launch(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const args = configArgs(argv);
-  const chosenDataDir = explicitDataDir(args, env);
-  // A chosen data dir holds everything of this launch, Chromium's profile (the cookie jars) included.
-  if (chosenDataDir) app.setPath('userData', path.join(path.resolve(chosenDataDir), 'chromium'));
-  if (!claimSingleInstance(env)) return;
-
   let config: LoginscopeConfig;
   try {
-    // The same data dir as web mode (the OS's app-data folder for loginscope), so both modes share databases and config.
-    config = loadConfig(chosenDataDir ? args : [...args, '--data-dir', defaultDataDir()], env);
+    // The same data dir as web mode (by default the OS's app-data folder for loginscope): both modes share databases and config.
+    config = loadConfig(configArgs(argv), env);
   } catch (err) {
     if (err instanceof ConfigError) return failStart(err.message);
     throw err;
   }
+  // Chromium's profile (cookie jars, caches, the single-instance lock) in its own folder of the data dir: Electron's
+  // default userData is the app-data folder for loginscope, the data dir itself, where it would mix with the databases.
+  app.setPath('userData', path.join(config.dataDir, 'chromium'));
+  if (!claimSingleInstance(env)) return;
 
   await app.whenReady();
   const backend = await startBackend(config);
@@ -119,6 +107,8 @@ export async function launch(argv: readonly string[], env: NodeJS.ProcessEnv): P
 
   const { window } = openDesktop(config, backend);
   app.on('second-instance', () => {
+    // While quitting, the window may already be gone.
+    if (window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
     window.focus();
   });

@@ -10,6 +10,9 @@ export const WORKFLOW_TITLES: Record<WorkflowId, string> = {
 };
 
 export interface DemoActions {
+  /** The active tab's page (View menu). */
+  reload(): void;
+  forceReload(): void;
   reset(): void;
   switchWorkflow(id: WorkflowId): void;
   setPresenterMode(on: boolean): void;
@@ -20,7 +23,8 @@ export function menuTemplate(actions: DemoActions, workflow: WorkflowId, platfor
   const demo: MenuItemConstructorOptions = {
     label: 'Demo',
     submenu: [
-      { label: 'Reset demo', accelerator: 'CmdOrCtrl+Shift+R', click: () => actions.reset() },
+      // Not Ctrl+Shift+R: that is every browser's force reload, which the View menu keeps.
+      { label: 'Reset demo', accelerator: 'CmdOrCtrl+Shift+Backspace', click: () => actions.reset() },
       {
         label: 'Switch workflow',
         submenu: (Object.keys(WORKFLOW_TITLES) as WorkflowId[]).map((id) => ({
@@ -36,7 +40,23 @@ export function menuTemplate(actions: DemoActions, workflow: WorkflowId, platfor
       ...(mac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const }]),
     ],
   };
-  return [...(mac ? [{ role: 'appMenu' as const }] : []), demo, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }];
+  const view: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      // The reload roles act on a BrowserWindow only; in this BaseWindow they would swallow the keys and do nothing.
+      { label: 'Reload', accelerator: 'CmdOrCtrl+R', click: () => actions.reload() },
+      { label: 'Force Reload', accelerator: 'CmdOrCtrl+Shift+R', click: () => actions.forceReload() },
+      // These act on the focused web contents, so they work on views too.
+      { role: 'toggleDevTools' },
+      { type: 'separator' },
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+  return [...(mac ? [{ role: 'appMenu' as const }] : []), demo, { role: 'editMenu' }, view, { role: 'windowMenu' }];
 }
 
 export function installMenu(actions: DemoActions, workflow: WorkflowId): void {

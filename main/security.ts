@@ -52,10 +52,28 @@ export function denyWindowOpen(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** Camera, notifications, clipboard and the rest: nothing in the demo needs them. */
-export function denyPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/** The one permission any page gets: the inspector's copy buttons call navigator.clipboard.writeText. */
+const INSPECTOR_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+export function isAllowedPermission(permission: string, requestingUrl: string, inspectorOrigin: string | undefined): boolean {
+  if (inspectorOrigin === undefined || !INSPECTOR_PERMISSIONS.has(permission)) return false;
+  try {
+    return new URL(requestingUrl).origin === inspectorOrigin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Camera, notifications, clipboard reads and the rest are denied: nothing in the demo needs them. With the inspector
+ * origin, its pages may write to the clipboard. The check and the request handler answer alike, so a page never
+ * sees "granted" and then a refused request.
+ */
+export function limitPermissions(session: Session, inspectorOrigin?: string): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isAllowedPermission(permission, details.requestingUrl, inspectorOrigin)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isAllowedPermission(permission, requestingOrigin, inspectorOrigin));
 }
 
 export function blockWebviews(contents: WebContents): void {

@@ -1,6 +1,6 @@
 import { WebContentsView, type WebContents } from 'electron';
 import { TAB_IDS, type TabId, type ToolbarState } from './ipc-contract.js';
-import { secureWebPreferences } from './security.js';
+import { secureWebPreferences, type ViewPreferences } from './security.js';
 
 /** Store and forum live in one partition, like two tabs of one browser: host-only cookies keep them apart. */
 export const BROWSER_PARTITION = 'persist:loginscope-browser';
@@ -21,6 +21,8 @@ export interface Tabs {
   state(): ToolbarState;
   back(): void;
   reload(): void;
+  /** Reload past the HTTP cache. */
+  forceReload(): void;
   /** Loads a URL in a tab (the attacker tab replaying a stolen session, for one). */
   open(id: TabId, url: string): void;
   /** Every tab back to its start page (after a reset). */
@@ -33,6 +35,16 @@ export function load(contents: WebContents, url: string, what: string): void {
   contents.loadURL(url).catch((err: Error) => {
     if (!err.message.includes('ERR_ABORTED')) console.warn(`Loginscope: the ${what} view did not load: ${err.message}`);
   });
+}
+
+/**
+ * Every view of the window is made here: locked-down preferences, and its own zoom. Chromium zooms per host by
+ * default, so the toolbar would follow the sidebar (same host) and a tab would lose its zoom on another host.
+ */
+export function createView(preferences: ViewPreferences): WebContentsView {
+  const view = new WebContentsView({ webPreferences: secureWebPreferences(preferences) });
+  view.webContents.setZoomMode('isolated');
+  return view;
 }
 
 /** One view per tab, each with its own history; only the active one is visible. */
@@ -58,7 +70,7 @@ export function createTabs(homes: Readonly<Record<TabId, string>>): Tabs {
   };
 
   for (const id of TAB_IDS) {
-    const view = new WebContentsView({ webPreferences: secureWebPreferences({ partition: partitionFor(id) }) });
+    const view = createView({ partition: partitionFor(id) });
     view.setVisible(id === active);
     // Whatever the toolbar shows (URL with fragment, title, spinner, back) can change on these.
     const contents = view.webContents;
@@ -88,6 +100,9 @@ export function createTabs(homes: Readonly<Record<TabId, string>>): Tabs {
     },
     reload() {
       contentsOf(active).reload();
+    },
+    forceReload() {
+      contentsOf(active).reloadIgnoringCache();
     },
     open(id, url) {
       load(contentsOf(id), url, `${id} tab`);

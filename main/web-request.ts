@@ -37,8 +37,10 @@ export interface ExternalIdentityObserver {
 export function observeExternalIdentity({ session, partition, identityOrigin, report }: ExternalIdentityObserver): void {
   if (owners.has(session)) throw new Error(`webRequest.onHeadersReceived of ${partition} already has an owner.`);
   owners.add(session);
-  // The origin (scheme, host and port) is compared here, as for navigation, rather than trusting match-pattern syntax.
-  session.webRequest.onHeadersReceived({ urls: ['<all_urls>'] }, (details, callback) => {
+  // Only that host's responses come through main (not every loopback page and API call). A match pattern without a
+  // port matches every port, so the whole origin (scheme, host and port) is compared here, as for navigation.
+  const { protocol, hostname } = new URL(identityOrigin);
+  session.webRequest.onHeadersReceived({ urls: [`${protocol}//${hostname}/*`] }, (details, callback) => {
     try {
       if (new URL(details.url).origin === identityOrigin) report(toObservedExchange(details, partition));
     } catch (err) {

@@ -1,7 +1,6 @@
-import { BaseWindow, WebContentsView, type Rectangle } from 'electron';
+import { BaseWindow, type Rectangle, type WebContentsView } from 'electron';
 import { ROLE_ARG, type BridgeRole } from './ipc-contract.js';
-import { secureWebPreferences } from './security.js';
-import { INSPECTOR_PARTITION, load, type Tabs } from './tabs.js';
+import { createView, INSPECTOR_PARTITION, load, type Tabs } from './tabs.js';
 
 /** Tab strip plus the back/reload/address row. */
 export const TOOLBAR_HEIGHT = 84;
@@ -45,9 +44,7 @@ export interface MainWindowOptions {
 }
 
 function bridgedView(role: BridgeRole, preload: string): WebContentsView {
-  return new WebContentsView({
-    webPreferences: secureWebPreferences({ partition: INSPECTOR_PARTITION, preload, additionalArguments: [`${ROLE_ARG}${role}`] }),
-  });
+  return createView({ partition: INSPECTOR_PARTITION, preload, additionalArguments: [`${ROLE_ARG}${role}`] });
 }
 
 /** One window: the tab views and the toolbar on the left, the inspector on the right. */
@@ -68,6 +65,12 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
   };
   window.on('resize', relayout);
   relayout();
+  // A view's web contents outlives its window (BaseWindow docs, "Resource management"): close them with it.
+  window.on('closed', () => {
+    for (const view of [...options.tabs.views.values(), toolbar, inspector]) {
+      if (!view.webContents.isDestroyed()) view.webContents.close();
+    }
+  });
 
   load(toolbar.webContents, options.toolbarUrl, 'toolbar');
   load(inspector.webContents, options.inspectorUrl, 'inspector');

@@ -6,21 +6,18 @@
  * contract in design.md (accessible names, inspector API) and the toolbar page in renderer/chrome/.
  */
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findElectronBinary } from '../../backend/electron-binary.js';
+import { electronEnv, electronPath, needsElectron } from './electron-binary.js';
 
-const binary = findElectronBinary();
 const root = path.resolve(import.meta.dirname, '../..');
 const DEMO_USER = { email: 'demo@example.com', password: 'demo-password' };
 const BROWSER_PARTITION = 'persist:loginscope-browser';
 const ATTACKER_PARTITION = 'persist:loginscope-attacker';
 
 test.describe.configure({ mode: 'serial' });
-test.skip(!binary.path, `Electron tests skipped: ${binary.reason}`);
-// The list reporter does not print skip reasons; this is the one line that says why.
-if (!binary.path && process.env.TEST_WORKER_INDEX === undefined) console.log(`Electron tests skipped: ${binary.reason}.`);
+needsElectron();
 
 let app: ElectronApplication;
 let dataDir: string;
@@ -58,13 +55,11 @@ async function jar(partition: string) {
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'loginscope-electron-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  // Inherited from an editor's terminal this would start Electron as plain Node (microsoft/playwright#39008).
-  delete env.ELECTRON_RUN_AS_NODE;
   app = await electron.launch({
-    executablePath: binary.path!,
-    args: [path.join(root, 'out', 'main', 'index.js'), '--port', '0', '--disable-gpu', '--disable-dev-shm-usage'],
-    env: { ...env, LOGINSCOPE_DATA_DIR: dataDir, LOGINSCOPE_DISABLE_SINGLE_INSTANCE: '1' },
+    executablePath: electronPath(),
+    // The project folder, as the launcher starts it: Electron reads package.json (the app's name, version, userData).
+    args: [root, '--port', '0', '--disable-gpu', '--disable-dev-shm-usage'],
+    env: electronEnv({ LOGINSCOPE_DATA_DIR: dataDir, LOGINSCOPE_DISABLE_SINGLE_INSTANCE: '1' }),
   });
   const isHost = (host: string) => (url: URL) => url.hostname === `${host}.localhost`;
   views = {
@@ -164,4 +159,80 @@ test('stolen refresh token: the attacker tab gets the cart', async () => {
   await expect(views.toolbar.getByLabel('Address')).toHaveValue(`${storeOrigin}/`);
   const attackerJar = await jar(ATTACKER_PARTITION);
   expect(attackerJar.every((c) => c.domain === new URL(storeOrigin).hostname), 'the attacker holds only what was stolen from the store').toBe(true);
+});
+
+test('is Loginscope, not Electron: its own name and version, Chromium’s profile in <dataDir>/chromium', async () => {
+  const identity = await app.evaluate(({ app }) => ({ name: app.getName(), version: app.getVersion(), userData: app.getPath('userData') }));
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  expect(identity).toEqual({ name: pkg.name, version: pkg.version, userData: path.join(dataDir, 'chromium') });
+});
+
+/** Clicks a menu item as a user would, by its label under a top-level menu. */
+async function clickMenu(menu: string, label: string): Promise<void> {
+  await app.evaluate(({ Menu }, { menu, label }) => {
+    const item = Menu.getApplicationMenu()!.items.find((i) => i.label === menu)!.submenu!.items.find((i) => i.label === label)!;
+    // Menu accelerators and clicks run the same handler; a checkbox flips before it (as on a real click).
+    if (item.type === 'checkbox') item.checked = !item.checked;
+    item.click();
+  }, { menu, label });
+}
+
+test('View › Reload and Force Reload reload the active tab; Reset demo has a shortcut of its own', async () => {
+  await views.toolbar.getByRole('tab', { name: 'Store' }).click();
+  for (const label of ['Reload', 'Force Reload']) {
+    await views.store.evaluate(() => ((window as unknown as { marker?: number }).marker = 1));
+    await clickMenu('View', label);
+    await expect.poll(() => views.store.evaluate(() => (window as unknown as { marker?: number }).marker ?? 'reloaded')).toBe('reloaded');
+  }
+  const accelerators = await app.evaluate(({ Menu }) => {
+    const all = (items: Electron.MenuItem[]): Electron.MenuItem[] => items.flatMap((i) => [i, ...(i.submenu ? all(i.submenu.items) : [])]);
+    return all(Menu.getApplicationMenu()!.items).flatMap((i) => (i.accelerator ? [{ label: i.label, accelerator: i.accelerator }] : []));
+  });
+  expect(accelerators.find((a) => a.label === 'Force Reload')!.accelerator).toBe('CmdOrCtrl+Shift+R');
+  expect(accelerators.find((a) => a.label === 'Reset demo')!.accelerator).not.toBe('CmdOrCtrl+Shift+R');
+  expect(new Set(accelerators.map((a) => a.accelerator)).size).toBe(accelerators.length);
+});
+
+test('presenter mode zooms the tabs and the sidebar, not the toolbar, and a tab keeps it on another host', async () => {
+  /** Zoom of each view, in the window's order (main/window.ts): store, forum, attacker, toolbar, inspector. */
+  const zoom = () =>
+    app.evaluate(({ BaseWindow }) =>
+      BaseWindow.getAllWindows()[0]!.contentView.children.map((view) => {
+        const contents = (view as Electron.WebContentsView).webContents;
+        return { mode: contents.getZoomMode(), factor: contents.getZoomFactor() };
+      }),
+    );
+  const isolated = (factor: number) => ({ mode: 'isolated', factor });
+  await clickMenu('Demo', 'Presenter mode');
+  expect(await zoom()).toEqual([isolated(1.25), isolated(1.25), isolated(1.25), isolated(1), isolated(1.25)]);
+
+  // The forum tab on the store's host (as a tab moves from an app to login.localhost): still zoomed.
+  const forumHome = views.forum.url();
+  await views.forum.goto(`${new URL(views.store.url()).origin}/`);
+  expect((await zoom())[1]).toEqual(isolated(1.25));
+  await views.forum.goto(forumHome);
+  await clickMenu('Demo', 'Presenter mode');
+  expect(await zoom()).toEqual([isolated(1), isolated(1), isolated(1), isolated(1), isolated(1)]);
+});
+
+test('the inspector’s copy buttons may write to the clipboard; the apps may not', async () => {
+  const clipboardWrite = (page: Page) => page.evaluate(async () => (await navigator.permissions.query({ name: 'clipboard-write' as PermissionName })).state);
+  expect(await clipboardWrite(views.inspector)).toBe('granted');
+  expect(await clipboardWrite(views.store)).toBe('denied');
+
+  await app.evaluate(({ webContents }) => webContents.getAllWebContents().find((c) => c.getURL().includes('inspector.localhost') && !c.getURL().includes('/chrome'))!.focus());
+  await views.inspector.evaluate(() => navigator.clipboard.writeText('copied by the inspector'));
+  expect(await app.evaluate(({ clipboard }) => clipboard.readText())).toBe('copied by the inspector');
+});
+
+// Last: it closes the window.
+test('closing the window closes every view with it', async () => {
+  const open = () => app.evaluate(({ webContents }) => webContents.getAllWebContents().filter((c) => !c.isDestroyed()).length);
+  expect(await open()).toBeGreaterThanOrEqual(5);
+  await app.evaluate(({ app, BaseWindow }) => {
+    // Keep the app running, to see what the closed window left behind.
+    app.on('window-all-closed', () => {});
+    BaseWindow.getAllWindows()[0]!.close();
+  });
+  await expect.poll(open).toBe(0);
 });

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -12,14 +13,31 @@ const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 /** What the packaged app cannot start without. */
 const REQUIRED = ['out/main/index.js', 'out/main/preload.cjs', 'out/backend/start.js', 'dist/renderer/store/index.html'];
 
+/** Electron's fuse wire as it ships (@electron/fuses' V1 order): each fuse the opposite of what electron-builder.yml sets. */
+const SHIPPED_FUSES = {
+  [FuseV1Options.RunAsNode]: '1',
+  [FuseV1Options.EnableCookieEncryption]: '0',
+  [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: '1',
+  [FuseV1Options.EnableNodeCliInspectArguments]: '1',
+  [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: '0',
+  [FuseV1Options.OnlyLoadAppFromAsar]: '0',
+  [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: '0',
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: '1',
+};
+/** The marker @electron/fuses looks for in the binary, followed by the wire's version, length and one byte per fuse. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+
 /**
  * A stand-in for an unpacked Electron distribution (GitHub, where the real one comes from, is unreachable here):
- * enough for electron-builder's `dir` target to lay out the app. No default_app.asar: hashing an empty one fails.
+ * enough for electron-builder's `dir` target to lay out the app and flip its fuses. No default_app.asar: hashing an
+ * empty one fails.
  */
 function stubElectronDist(dir: string, version: string): void {
   mkdirSync(path.join(dir, 'locales'), { recursive: true });
   mkdirSync(path.join(dir, 'resources'));
-  writeFileSync(path.join(dir, 'electron'), '#!/bin/sh\necho "stub Electron: packaging layout test only" >&2\nexit 1\n');
+  const wire = Object.values(SHIPPED_FUSES).join('');
+  const script = '#!/bin/sh\necho "stub Electron: packaging layout test only" >&2\nexit 1\n';
+  writeFileSync(path.join(dir, 'electron'), Buffer.concat([Buffer.from(`${script}# ${FUSE_SENTINEL}`), Buffer.from([1, wire.length]), Buffer.from(`${wire}\n`)]));
   chmodSync(path.join(dir, 'electron'), 0o755);
   writeFileSync(path.join(dir, 'LICENSE'), 'stub\n');
   writeFileSync(path.join(dir, 'version'), version);
@@ -62,6 +80,22 @@ describe.skipIf(process.platform !== 'linux')('electron-builder --linux dir (stu
     for (const prefix of ['/main/', '/backend/', '/renderer/', '/test/', '/node_modules/electron/', '/node_modules/vite/', '/node_modules/better-sqlite3/deps/']) {
       expect(entries.filter((entry) => entry.startsWith(prefix))).toEqual([]);
     }
+  });
+
+  it('flips the fuses of electron-builder.yml in the packaged binary', async () => {
+    const fuses = await getCurrentFuseWire(path.join(work, 'release', 'linux-unpacked', 'loginscope'));
+    const state = (fuse: FuseV1Options) => String.fromCharCode(fuses[fuse] as number);
+    expect({
+      runAsNode: state(FuseV1Options.RunAsNode),
+      nodeOptions: state(FuseV1Options.EnableNodeOptionsEnvironmentVariable),
+      inspectArguments: state(FuseV1Options.EnableNodeCliInspectArguments),
+      onlyLoadAppFromAsar: state(FuseV1Options.OnlyLoadAppFromAsar),
+      asarIntegrity: state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation),
+      cookieEncryption: state(FuseV1Options.EnableCookieEncryption),
+      fileProtocolPrivileges: state(FuseV1Options.GrantFileProtocolExtraPrivileges),
+    }).toEqual({ runAsNode: '0', nodeOptions: '0', inspectArguments: '0', onlyLoadAppFromAsar: '1', asarIntegrity: '1', cookieEncryption: '1', fileProtocolPrivileges: '0' });
+    // Not set, so left as Electron ships it.
+    expect(state(FuseV1Options.LoadBrowserProcessSpecificV8Snapshot)).toBe('0');
   });
 
   it('unpacks better-sqlite3’s binary for this platform only, beside app.asar', () => {

@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./mocks/electron.js'));
 // The whole backend is replaced: these tests are about the order and the outcomes main gives it.
@@ -16,7 +17,7 @@ const desktop = vi.hoisted(() => ({ openDesktop: vi.fn() }));
 vi.mock('../../main/desktop.js', () => desktop);
 
 const { app, BaseWindow, dialog, fakeEvent, resetElectronMock } = await import('./mocks/electron.js');
-const { claimSingleInstance, closeOnQuit, configArgs, explicitDataDir, launch, startBackend } = await import('../../main/launch.js');
+const { claimSingleInstance, closeOnQuit, configArgs, failStart, launch, startBackend } = await import('../../main/launch.js');
 const { defaultDataDir } = await import('../../backend/config.js');
 const { validateConfig } = await import('../../backend/config.js');
 
@@ -45,14 +46,47 @@ describe('configArgs', () => {
   });
 });
 
-describe('data dir and env', () => {
-  it('finds a chosen data dir in the flags or the env', () => {
-    expect(explicitDataDir(['--data-dir', '/a'], {})).toBe('/a');
-    expect(explicitDataDir(['--data-dir=/b'], {})).toBe('/b');
-    expect(explicitDataDir([], { LOGINSCOPE_DATA_DIR: '/c' })).toBe('/c');
-    expect(explicitDataDir([], {})).toBeUndefined();
+/** process.platform for each test of the enclosing describe (failStart's Linux case). */
+function onPlatform(platform: NodeJS.Platform): void {
+  const real = Object.getOwnPropertyDescriptor(process, 'platform')!;
+  beforeEach(() => {
+    Object.defineProperty(process, 'platform', { ...real, value: platform });
+  });
+  afterEach(() => {
+    Object.defineProperty(process, 'platform', real);
+  });
+}
+
+describe('failStart', () => {
+  describe('on Linux', () => {
+    onPlatform('linux');
+
+    it('prints one line before ready, with no error box (Electron would print the box to stderr too)', () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      failStart('Bad config: port: too big');
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(dialog.showErrorBox).not.toHaveBeenCalled();
+      expect(app.exit).toHaveBeenCalledWith(2);
+    });
+
+    it('shows the error box once ready, when it is a real dialog', () => {
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      app.isReady.mockReturnValue(true);
+      failStart('FusionAuth does not answer', 2);
+      expect(dialog.showErrorBox).toHaveBeenCalledWith('Loginscope cannot start', 'FusionAuth does not answer');
+    });
   });
 
+  describe('on macOS and Windows', () => {
+    onPlatform('darwin');
+
+    it('shows the error box even before ready', () => {
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      failStart('Bad config: port: too big', 1);
+      expect(dialog.showErrorBox).toHaveBeenCalledTimes(1);
+      expect(app.exit).toHaveBeenCalledWith(1);
+    });
+  });
 });
 
 describe('single-instance lock', () => {
@@ -142,21 +176,47 @@ describe('launch', () => {
     expect(backend.close).toHaveBeenCalledTimes(1);
   });
 
-  it('uses the same default data dir as web mode when none is chosen', async () => {
+  it('uses the same default data dir as web mode when none is chosen, with Chromium’s profile in its own folder there', async () => {
     backendStart.startLoginscope.mockResolvedValueOnce(fakeBackend());
     vi.spyOn(console, 'log').mockImplementation(() => {});
     await launch(['/electron', '.'], {});
-    expect(app.requestSingleInstanceLock).toHaveBeenCalled();
-    expect(app.setPath).not.toHaveBeenCalled();
     expect(backendStart.startLoginscope).toHaveBeenCalledWith(expect.objectContaining({ dataDir: defaultDataDir(), port: 9311 }));
+    expect(app.setPath).toHaveBeenCalledWith('userData', path.join(defaultDataDir(), 'chromium'));
+    // The single-instance lock lives in userData: it must already point there.
+    expect(app.setPath.mock.invocationCallOrder[0]).toBeLessThan(app.requestSingleInstanceLock.mock.invocationCallOrder[0]!);
   });
 
-  it('stops with exit code 2 and one line on bad config, before any backend', async () => {
+  it('puts Chromium’s profile under the data dir from the environment too', async () => {
+    backendStart.startLoginscope.mockResolvedValueOnce(fakeBackend());
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    await launch(['/electron', '.'], { LOGINSCOPE_DATA_DIR: 'relative/data' });
+    expect(app.setPath).toHaveBeenCalledWith('userData', path.resolve('relative/data', 'chromium'));
+  });
+
+  it('focuses the window on a second instance, and does nothing once the window is gone', async () => {
+    backendStart.startLoginscope.mockResolvedValueOnce(fakeBackend());
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const window = new BaseWindow();
+    desktop.openDesktop.mockImplementationOnce(() => ({ window }));
+    await launch(['/electron', '.', '--data-dir', '/tmp/x'], {});
+    window.isMinimized.mockReturnValueOnce(true);
+    app.emit('second-instance');
+    expect(window.restore).toHaveBeenCalledTimes(1);
+    expect(window.focus).toHaveBeenCalledTimes(1);
+
+    window.close();
+    expect(() => app.emit('second-instance')).not.toThrow();
+    expect(window.isMinimized).toHaveBeenCalledTimes(1);
+    expect(window.focus).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops with exit code 2 and one line on bad config, before any backend or lock', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     await launch(['/electron', '.', '--port', 'banana', '--data-dir', '/tmp/x'], {});
+    expect(error).toHaveBeenCalledTimes(1);
     expect(error).toHaveBeenCalledWith(expect.stringMatching(/^Bad config: port: /));
-    expect(dialog.showErrorBox).toHaveBeenCalled();
     expect(app.exit).toHaveBeenCalledWith(2);
+    expect(app.requestSingleInstanceLock).not.toHaveBeenCalled();
     expect(backendStart.startLoginscope).not.toHaveBeenCalled();
   });
 

@@ -11,9 +11,12 @@ const { CHANNELS } = await import('../../main/ipc-contract.js');
 type Item = Electron.MenuItemConstructorOptions;
 type ControlOptions = Parameters<typeof createDemoControls>[0];
 
-const actions = () => ({ reset: vi.fn(), switchWorkflow: vi.fn(), setPresenterMode: vi.fn() });
+const actions = () => ({ reload: vi.fn(), forceReload: vi.fn(), reset: vi.fn(), switchWorkflow: vi.fn(), setPresenterMode: vi.fn() });
 const demoMenu = (template: Item[]) => (template.find((m) => m.label === 'Demo')!.submenu as Item[]);
 const item = (template: Item[], label: string) => demoMenu(template).find((i) => i.label === label)!;
+const viewMenu = (template: Item[]) => template.find((m) => m.label === 'View')!.submenu as Item[];
+/** Every item of the menu bar, submenus included. */
+const allItems = (items: Item[]): Item[] => items.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? allItems(i.submenu) : [])]);
 const click = (entry: Item, checked = false) => (entry.click as (i: { checked: boolean }) => void)({ checked });
 
 beforeEach(resetElectronMock);
@@ -43,6 +46,30 @@ describe('menuTemplate', () => {
     expect(menuTemplate(actions(), 'native-refresh', 'darwin')[0]).toEqual({ role: 'appMenu' });
     expect(demoMenu(menuTemplate(actions(), 'native-refresh', 'darwin')).some((i) => i.role === 'quit')).toBe(false);
     expect(demoMenu(menuTemplate(actions(), 'native-refresh', 'win32')).at(-1)).toEqual({ role: 'quit' });
+  });
+
+  it.each(['linux', 'win32', 'darwin'] as const)('on %s, View reloads the active tab through the tabs, never through the BrowserWindow-only roles', (platform) => {
+    const a = actions();
+    const template = menuTemplate(a, 'native-refresh', platform);
+    const view = viewMenu(template);
+    const reload = view.find((i) => i.label === 'Reload')!;
+    const force = view.find((i) => i.label === 'Force Reload')!;
+    expect([reload.accelerator, force.accelerator]).toEqual(['CmdOrCtrl+R', 'CmdOrCtrl+Shift+R']);
+    click(reload);
+    expect(a.reload).toHaveBeenCalledTimes(1);
+    click(force);
+    expect(a.forceReload).toHaveBeenCalledTimes(1);
+    const roles = allItems(template).map((i) => i.role?.toLowerCase());
+    for (const role of ['reload', 'forcereload', 'viewmenu']) expect(roles).not.toContain(role);
+  });
+
+  it.each(['linux', 'win32', 'darwin'] as const)('on %s, gives Reset demo a shortcut of its own: no two items share one', (platform) => {
+    const template = menuTemplate(actions(), 'native-refresh', platform);
+    const reset = item(template, 'Reset demo');
+    expect(reset.accelerator).toBeDefined();
+    expect(reset.accelerator).not.toBe('CmdOrCtrl+Shift+R');
+    const accelerators = allItems(template).flatMap((i) => (i.accelerator ? [String(i.accelerator)] : []));
+    expect(new Set(accelerators).size).toBe(accelerators.length);
   });
 
   it('installs as the application menu', () => {
@@ -81,6 +108,19 @@ describe('createDemoControls', () => {
     controls.switchWorkflow('implicit-session');
     await vi.waitFor(() => expect(goHome).toHaveBeenCalled());
     expect(inspectorApi.post).toHaveBeenCalledWith('/api/workflow', { id: 'implicit-session' });
+  });
+
+  it('reloads the active tab, or past the cache', () => {
+    const { controls, tabs } = setup();
+    tabs.select('forum');
+    const forum = tabs.views.get('forum')!.webContents as unknown as InstanceType<typeof FakeWebContents>;
+    controls.reload();
+    expect(forum.reload).toHaveBeenCalledTimes(1);
+    controls.forceReload();
+    expect(forum.reloadIgnoringCache).toHaveBeenCalledTimes(1);
+    const store = tabs.views.get('store')!.webContents as unknown as InstanceType<typeof FakeWebContents>;
+    expect(store.reload).not.toHaveBeenCalled();
+    expect(store.reloadIgnoringCache).not.toHaveBeenCalled();
   });
 
   it('zooms the pages and the sidebar for presenter mode and tells the sidebar', () => {

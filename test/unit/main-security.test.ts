@@ -4,10 +4,10 @@ vi.mock('electron', () => import('./mocks/electron.js'));
 
 const { FakeSession, FakeWebContents, fakeEvent, resetElectronMock } = await import('./mocks/electron.js');
 const security = await import('../../main/security.js');
-const { hardenContents, isAllowedNavigation, navigationAllowlist, secureWebPreferences, denyPermissions } = security;
+const { hardenContents, isAllowedNavigation, limitPermissions, navigationAllowlist, secureWebPreferences } = security;
 
 type Contents = Parameters<typeof hardenContents>[0];
-type Ses = Parameters<typeof denyPermissions>[0];
+type Ses = Parameters<typeof limitPermissions>[0];
 
 const ours = ['store', 'forum', 'login', 'inspector', 'attacker'].map((role) => `http://${role}.localhost:9311`);
 const allowed = navigationAllowlist(ours, 'https://auth.example.com:9011/some/path');
@@ -81,14 +81,46 @@ describe('hardenContents', () => {
   });
 });
 
-describe('denyPermissions', () => {
-  it('denies permission requests and checks', () => {
+describe('limitPermissions', () => {
+  const inspector = 'http://inspector.localhost:9311';
+  const guarded = (inspectorOrigin?: string) => {
     const ses = new FakeSession('persist:test');
-    denyPermissions(ses as unknown as Ses);
-    const callback = vi.fn();
-    ses.permissionRequestHandler!({}, 'media', callback);
-    expect(callback).toHaveBeenCalledWith(false);
-    expect(ses.permissionCheckHandler!({}, 'notifications', 'http://store.localhost:9311', {})).toBe(false);
+    limitPermissions(ses as unknown as Ses, inspectorOrigin);
+    const request = (permission: string, requestingUrl: string) => {
+      const callback = vi.fn();
+      ses.permissionRequestHandler!({}, permission, callback, { requestingUrl });
+      expect(callback).toHaveBeenCalledTimes(1);
+      return callback.mock.calls[0]![0] as boolean;
+    };
+    const check = (permission: string, origin: string) => ses.permissionCheckHandler!({}, permission, origin, {});
+    return { request, check };
+  };
+
+  it('lets the inspector pages write to the clipboard (the copy buttons), in the request and the check alike', () => {
+    const { request, check } = guarded(inspector);
+    expect(request('clipboard-sanitized-write', `${inspector}/?token=T`)).toBe(true);
+    expect(check('clipboard-sanitized-write', inspector)).toBe(true);
+  });
+
+  it.each([
+    ['another permission of the inspector', 'clipboard-read', inspector],
+    ['notifications for the inspector', 'notifications', inspector],
+    ['the clipboard for the store', 'clipboard-sanitized-write', 'http://store.localhost:9311'],
+    ['the clipboard for the attacker', 'clipboard-sanitized-write', 'http://attacker.localhost:9311'],
+    ['the clipboard for the inspector host on another port', 'clipboard-sanitized-write', 'http://inspector.localhost:9312'],
+    ['the clipboard for a look-alike host', 'clipboard-sanitized-write', 'http://inspector.localhost.evil.example:9311'],
+    ['the clipboard for an unparsable origin', 'clipboard-sanitized-write', ''],
+  ])('denies %s', (_what, permission, origin) => {
+    const { request, check } = guarded(inspector);
+    expect(request(permission, `${origin}/page`)).toBe(false);
+    expect(check(permission, origin)).toBe(false);
+  });
+
+  it('denies everything, the clipboard included, in a session given no inspector origin', () => {
+    const { request, check } = guarded();
+    expect(request('clipboard-sanitized-write', `${inspector}/`)).toBe(false);
+    expect(check('clipboard-sanitized-write', inspector)).toBe(false);
+    expect(request('media', 'http://store.localhost:9311/')).toBe(false);
   });
 });
 

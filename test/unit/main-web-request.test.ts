@@ -57,6 +57,8 @@ describe('observeExternalIdentity', () => {
     listener(details('https://auth.example.com:8443/elsewhere'), callback);
     expect(report).toHaveBeenCalledTimes(1);
     expect(callback).toHaveBeenCalledTimes(3);
+    // Only the FusionAuth host comes through main, not every loopback page and API call.
+    expect(ses.webRequest.onHeadersReceived.mock.calls[0]![0]).toEqual({ urls: ['https://auth.example.com/*'] });
     for (const call of callback.mock.calls) expect(call[0]).toEqual({});
   });
 

@@ -84,6 +84,29 @@ describe('createMainWindow', () => {
     check(1100, 700);
   });
 
+  it('isolates the zoom of every view, so presenter zoom of the sidebar or a tab never reaches the toolbar or another host', () => {
+    const { tabs, desktop } = open();
+    const views = [...tabs.views.values(), desktop.toolbar, desktop.inspector] as unknown as InstanceType<typeof WebContentsView>[];
+    expect(views).toHaveLength(5);
+    for (const view of views) {
+      expect(view.webContents.zoomMode).toBe('isolated');
+      // Set before the first load, so no page is ever zoomed per host.
+      expect(view.webContents.setZoomMode.mock.invocationCallOrder[0]).toBeLessThan(view.webContents.loadURL.mock.invocationCallOrder[0]!);
+    }
+  });
+
+  it('closes every view’s web contents when the window closes (they outlive a BaseWindow otherwise)', () => {
+    const { tabs, desktop, window } = open();
+    const views = [...tabs.views.values(), desktop.toolbar, desktop.inspector] as unknown as InstanceType<typeof WebContentsView>[];
+    // One that crashed or was closed already is left alone.
+    views[1]!.webContents.destroyed = true;
+    window.close();
+    for (const [i, view] of views.entries()) {
+      expect(view.webContents.close).toHaveBeenCalledTimes(i === 1 ? 0 : 1);
+      expect(view.webContents.isDestroyed()).toBe(true);
+    }
+  });
+
   it('gives only the toolbar and the inspector the preload, each with its own bridge role, in the inspector partition', () => {
     const { desktop } = open();
     const prefs = (view: unknown) => (view as InstanceType<typeof WebContentsView>).options.webPreferences!;

@@ -30,6 +30,9 @@ export class FakeWebFrameMain {
 export class FakeWebContents extends EventEmitter {
   private static nextId = 1;
   readonly id = FakeWebContents.nextId++;
+  constructor(readonly session: FakeSession = new FakeSession('')) {
+    super();
+  }
   url = '';
   title = '';
   loading = false;
@@ -53,9 +56,18 @@ export class FakeWebContents extends EventEmitter {
     this.emit('did-navigate', fakeEvent(), url);
   });
   reload = vi.fn();
+  reloadIgnoringCache = vi.fn();
   send = vi.fn();
+  zoomMode = 'default';
+  setZoomMode = vi.fn((mode: string) => {
+    this.zoomMode = mode;
+  });
   setZoomFactor = vi.fn((factor: number) => {
     this.zoomFactor = factor;
+  });
+  close = vi.fn(() => {
+    this.destroyed = true;
+    this.emit('destroyed');
   });
   setWindowOpenHandler = vi.fn((handler: FakeWebContents['windowOpenHandler']) => {
     this.windowOpenHandler = handler;
@@ -74,11 +86,14 @@ export class FakeWebContents extends EventEmitter {
 
 export class WebContentsView {
   static created: WebContentsView[] = [];
-  readonly webContents = new FakeWebContents();
+  readonly webContents: FakeWebContents;
   bounds = { x: 0, y: 0, width: 0, height: 0 };
   visible = true;
+  /** As in Electron: the contents get their partition's session, and the app hears of them as they are created. */
   constructor(readonly options: { webPreferences?: Record<string, unknown> } = {}) {
+    this.webContents = new FakeWebContents(session.fromPartition(String(options.webPreferences?.partition ?? '')));
     WebContentsView.created.push(this);
+    app.emit('web-contents-created', fakeEvent(), this.webContents);
   }
   setBounds = vi.fn((bounds: WebContentsView['bounds']) => {
     this.bounds = bounds;
@@ -106,6 +121,13 @@ export class BaseWindow extends EventEmitter {
     this.emit('resize');
   }
   getTitle = () => this.options.title ?? '';
+  destroyed = false;
+  isDestroyed = () => this.destroyed;
+  /** What closing the window does: destroyed, then 'closed'. */
+  close = vi.fn(() => {
+    this.destroyed = true;
+    this.emit('closed');
+  });
   isMinimized = vi.fn(() => false);
   restore = vi.fn();
   focus = vi.fn();
@@ -122,8 +144,8 @@ export class FakeCookies extends EventEmitter {
 export class FakeSession {
   readonly cookies = new FakeCookies();
   readonly webRequest = { onHeadersReceived: vi.fn() };
-  permissionRequestHandler?: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void;
-  permissionCheckHandler?: (...args: unknown[]) => boolean;
+  permissionRequestHandler?: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string }) => void;
+  permissionCheckHandler?: (contents: unknown, permission: string, requestingOrigin: string, details: object) => boolean;
   constructor(readonly partition: string) {}
   setPermissionRequestHandler = vi.fn((handler: FakeSession['permissionRequestHandler']) => {
     this.permissionRequestHandler = handler;
@@ -149,6 +171,7 @@ class FakeApp extends EventEmitter {
   isPackaged = false;
   paths = new Map<string, string>([['userData', '/tmp/loginscope-mock-user-data']]);
   requestSingleInstanceLock = vi.fn(() => true);
+  isReady = vi.fn(() => false);
   quit = vi.fn();
   exit = vi.fn();
   whenReady = vi.fn(async () => {});
