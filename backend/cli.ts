@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ConfigError, loadConfig } from './config.js';
+import { DataFileError } from './data-dir.js';
 import { desktopCommand, findElectronBinary, superviseDesktop } from './electron-binary.js';
 import { IdentityConnectionError } from './fusionauth/connection-check.js';
 import { startIdentityOnly } from './identity-only.js';
@@ -46,9 +47,10 @@ async function main(argv: string[]): Promise<void> {
   try {
     app = await startLoginscope(config);
   } catch (err) {
-    if (err instanceof PortInUseError || err instanceof IdentityConnectionError) fail(err.message);
+    if (err instanceof PortInUseError || err instanceof IdentityConnectionError || err instanceof DataFileError) fail(err.message);
     throw err;
   }
+  for (const notice of app.notices) console.log(notice);
   for (const problem of app.identityCheck?.problems ?? []) console.error(`FusionAuth check: ${problem.message}`);
   let stopping = false;
   const stop = () => {
@@ -77,7 +79,7 @@ async function identityOnly(config: ReturnType<typeof loadConfig>): Promise<void
   try {
     server = await startIdentityOnly(config);
   } catch (err) {
-    if (err instanceof PortInUseError) fail(err.message);
+    if (err instanceof PortInUseError || err instanceof DataFileError) fail(err.message);
     throw err;
   }
   const stop = () =>

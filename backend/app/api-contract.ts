@@ -48,3 +48,12 @@ export type RenderedView = (typeof RENDERED_VIEWS)[number];
 export interface UiEventRequest {
   view: RenderedView;
 }
+
+/**
+ * `POST /api/logout`: 204 when everything ended; 200 with this body when the session ended here but the identity
+ * server could not be told (its refresh token may still work until it expires): never a clean logout that was not one.
+ */
+export interface PartialLogoutResponse {
+  identityServerTold: false;
+  message: string;
+}

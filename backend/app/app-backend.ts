@@ -4,9 +4,10 @@ import { jsonErrorHandler, sendError } from '../errors.js';
 import { createOriginApp } from '../origin-app.js';
 import { noStore } from '../security-headers.js';
 import type { Workflow } from '../workflows/types.js';
-import { RENDERED_VIEWS, type CartResponse, type PostsResponse, type ProductsResponse, type RenderedView } from './api-contract.js';
+import { RENDERED_VIEWS, type CartResponse, type PartialLogoutResponse, type PostsResponse, type ProductsResponse, type RenderedView } from './api-contract.js';
 import { refreshTokenCookie, type AppServices } from './app-services.js';
-import { identityOutageHandler } from './identity-outage.js';
+import { FusionAuthError } from '../fusionauth/errors.js';
+import { identityOutageHandler, isIdentityOutage } from './identity-outage.js';
 import { jsonBody } from '../json-body.js';
 
 /** Where the demo's "compromised script include" is served from while its switch is on. */
@@ -101,10 +102,21 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
     if (req.session.user) sessions.end(req.sessionID, 'logout');
     // A refresh token outlives the session; left valid, a stolen copy would keep minting sessions after logout.
     const refreshToken = refreshTokenCookie(req, services);
-    if (refreshToken) await services.identity.revokeRefreshToken({ token: refreshToken }).catch(() => undefined);
+    let told = true;
+    if (refreshToken) {
+      told = await services.identity.revokeRefreshToken({ token: refreshToken }).then(
+        () => true,
+        // Already dead (404/400) is what logout wants; anything else means the token may still be alive.
+        (err: unknown) => !isIdentityOutage(err) || (err instanceof FusionAuthError && (err.status === 400 || err.status === 404)),
+      );
+    }
     res.clearCookie(cookieNames.session, services.cookieOptions);
     res.clearCookie(cookieNames.refreshToken, services.cookieOptions);
-    req.session.destroy(() => res.status(204).end());
+    const partial: PartialLogoutResponse = {
+      identityServerTold: false,
+      message: 'Logged out here, but the identity server could not be told: the refresh token stays valid there until it expires.',
+    };
+    req.session.destroy(() => (told ? res.status(204).end() : res.status(200).json(partial)));
   });
 
   // The SPA reports what it rendered, so browser-only steps ("shows the login form") are evidence, not assumption.

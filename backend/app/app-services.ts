@@ -1,4 +1,5 @@
 import type { CookieOptions, Request } from 'express';
+import type { SessionData } from 'express-session';
 import { parseCookieHeader } from '../trace/cookies.js';
 import type { JWTPayload } from 'jose';
 import { request, type Dispatcher } from 'undici';
@@ -8,6 +9,7 @@ import { discoveryPath } from '../fusionauth/connection-check.js';
 import { createJwtVerifier, type JwtVerifier } from '../fusionauth/jwt-verifier.js';
 import { localhostAgent } from '../localhost-dispatcher.js';
 import { IdentityUnavailableError } from './identity-outage.js';
+import { SingleFlight } from './single-flight.js';
 import type { LoginscopeContext } from '../context.js';
 import { FusionAuthClient } from '../fusionauth/client.js';
 import type { AppId } from '../hosts.js';
@@ -29,15 +31,32 @@ export interface AppServices {
   /** HttpOnly, SameSite=Lax, host-only, path /; Secure as configured. */
   cookieOptions: CookieOptions;
   switches: DemoSwitches;
+  /**
+   * Refreshes under way or just done, by the cookies that asked (refresh token and expired session id): the
+   * concurrent requests of one browser share one refresh (native-refresh). Another client holding the same
+   * refresh token, such as an attacker, sends other cookies and gets a refresh of its own.
+   */
+  refreshes: SingleFlight<RefreshedSession | undefined>;
   /** Verifies a JWT that came through the browser: signature via JWKS, iss, exp, and aud = this app unless switched off. */
   verifyJwt(token: string, options: { checkAudience: boolean }): Promise<JWTPayload>;
+}
+
+/** How long a refresh's result also answers the other requests of the same burst (same cookies) that arrive after it. */
+const SHARED_REFRESH_MS = 10_000;
+
+/** What one refresh produced: the session it opened, for every request that carried the same refresh token. */
+export interface RefreshedSession {
+  sid: string;
+  user: SessionUser;
+  /** Set when the identity server rotated the token (OneTimeUse): every waiting request passes it on too. */
+  rotatedRefreshToken?: string;
 }
 
 export function cookieNames(app: AppId): AppServices['cookieNames'] {
   return { session: `${app}_session`, refreshToken: `${app}_refresh_token` };
 }
 
-export function createAppServices(options: Omit<AppServices, 'identity' | 'applicationId' | 'cookieNames' | 'cookieOptions' | 'verifyJwt'>): AppServices {
+export function createAppServices(options: Omit<AppServices, 'identity' | 'applicationId' | 'cookieNames' | 'cookieOptions' | 'verifyJwt' | 'refreshes'>): AppServices {
   const { app, ctx, settings } = options;
   let verifier: Promise<JwtVerifier> | undefined;
   const getVerifier = () =>
@@ -62,6 +81,7 @@ export function createAppServices(options: Omit<AppServices, 'identity' | 'appli
     applicationId: settings.applications[app].id,
     cookieNames: cookieNames(app),
     cookieOptions: { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, path: '/' },
+    refreshes: new SingleFlight(() => ctx.clock.now(), SHARED_REFRESH_MS),
     verifyJwt: async (token, { checkAudience }) =>
       (await getVerifier()).verify(token, checkAudience ? { audience: settings.applications[app].id } : {}),
   };
@@ -108,4 +128,16 @@ export function refreshTokenCookie(req: Request, services: AppServices): string 
   } catch {
     return null;
   }
+}
+
+/**
+ * Makes this request's session the one another request of the same browser has just opened (a shared refresh):
+ * express-session then sends that session's cookie with this answer too.
+ */
+export async function joinSession(services: AppServices, req: Request, sid: string): Promise<boolean> {
+  const data = await new Promise<SessionData | null | undefined>((resolve, reject) => services.sessions.get(sid, (err, value) => (err ? reject(err) : resolve(value))));
+  if (!data) return false;
+  req.sessionID = sid;
+  services.sessions.createSession(req, data);
+  return true;
 }

@@ -100,4 +100,6 @@ export const IDENTITY_MIGRATIONS: readonly string[] = [
     locked_until INTEGER
   );
   `,
+  // The password grant (ROPC) is off for every application: no workflow uses it, and RFC 9700 §2.4 says it must not be used.
+  `UPDATE applications SET enabled_grants = (SELECT json_group_array(value) FROM json_each(applications.enabled_grants) WHERE value != 'password');`,
 ];

@@ -43,7 +43,7 @@ export function createIdentityApi(ctx: LoginscopeContext, demo: Demo, apps: Reco
 
   api.post('/identity/check', async (_req, res, next) => {
     try {
-      const result = await checkIdentityConnection({ settings, port: ctx.port });
+      const result = await checkIdentityConnection({ settings, port: ctx.port, actorHeader: ctx.bus.actorHeader('store-backend') });
       identityStatus(ctx).lastCheck = result;
       res.json(result);
     } catch (err) {

@@ -48,16 +48,23 @@ function cookiesByOrigin(byHost: Record<string, CookieView[]>): Record<string, C
   return out;
 }
 
+/** The most rows of one kind a snapshot carries: a day of demos must not make every state poll megabytes. */
+export const STATE_PAGE = 100;
+
 /** The inspector's snapshot: GET /api/state (contract in design.md). */
 export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<AppId, AppServices>, identity: IdentityServer | undefined) {
   const workflow = demo.workflow;
   const stepState = new Map(demo.matcher.states().map((s) => [s.n, s]));
   const cookies = demo.cookies();
+  const refreshTokens = identity?.admin.refreshTokens() ?? [];
+  const ssoSessions = identity?.admin.ssoSessions() ?? [];
   return {
     workflow: workflow.id,
     workflowTitle: workflow.title,
     workflows: Object.values(WORKFLOWS).map((w) => ({ id: w.id, title: w.title })),
     now: ctx.clock.now(),
+    /** How far the clock runs ahead of real time (kept in the data dir across restarts; Reset leaves it). */
+    clockOffsetMs: ctx.clock.offset(),
     identity: { kind: ctx.config.identity.kind, publicUrl: apps.store.settings.publicUrl, check: identityStatus(ctx).lastCheck ?? null, observed: identityStatus(ctx).observedSince !== undefined },
     secureCookies: ctx.config.secureCookies,
     ttl: ctx.config.ttl,
@@ -67,10 +74,14 @@ export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<
     }),
     cookieSource: cookies.source,
     cookies: cookiesByOrigin(cookies.byHost),
-    sessions: Object.fromEntries(APPS.map((app) => [app, apps[app].sessions.rows().map(sessionView)])) as Record<AppId, SessionView[]>,
-    idp: identity
-      ? { refreshTokens: identity.admin.refreshTokens(), ssoSessions: identity.admin.ssoSessions(), users: identity.admin.users() }
-      : { refreshTokens: [], ssoSessions: [], users: [] },
+    sessions: Object.fromEntries(APPS.map((app) => [app, apps[app].sessions.rows(STATE_PAGE).map(sessionView)])) as Record<AppId, SessionView[]>,
+    /** The lists are bounded pages (newest first); these say what each left out. */
+    leftOut: {
+      sessions: Object.fromEntries(APPS.map((app) => [app, Math.max(0, apps[app].sessions.counts().total - STATE_PAGE)])) as Record<AppId, number>,
+      refreshTokens: Math.max(0, refreshTokens.length - STATE_PAGE),
+      ssoSessions: Math.max(0, ssoSessions.length - STATE_PAGE),
+    },
+    idp: { refreshTokens: refreshTokens.slice(0, STATE_PAGE), ssoSessions: ssoSessions.slice(0, STATE_PAGE), users: identity ? identity.admin.users() : [] },
     attacks: demo.attackIds(),
     switches: demo.switches,
     loot: demo.loot,

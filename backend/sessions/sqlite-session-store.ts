@@ -10,6 +10,8 @@ type SessionData = session.SessionData;
 /** A touch moves the idle expiry only when it would move by at least this much. */
 const TOUCH_RESOLUTION_MS = 1000;
 const JUST_READ_LIMIT = 1024;
+/** Ended rows kept per app for the inspector ("why did it end?"); older ones are deleted when the store sweeps. */
+export const KEEP_ENDED_ROWS = 200;
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
 import type { EndReason } from './session-view.js';
@@ -81,6 +83,14 @@ export class SqliteSessionStore extends session.Store {
       count: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE app = ? AND ended_at IS NULL AND idle_expires_at > ?'),
       due: db.prepare<[string, number], RawRow>('SELECT * FROM sessions WHERE app = ? AND ended_at IS NULL AND idle_expires_at <= ?'),
       all: db.prepare<[string], RawRow>('SELECT * FROM sessions WHERE app = ? ORDER BY created_at DESC'),
+      newest: db.prepare<[string, number], RawRow>('SELECT * FROM sessions WHERE app = ? ORDER BY created_at DESC LIMIT ?'),
+      counts: db.prepare<[number, string], { total: number; live: number }>(
+        'SELECT COUNT(*) AS total, COALESCE(SUM(ended_at IS NULL AND idle_expires_at > ?), 0) AS live FROM sessions WHERE app = ?',
+      ),
+      prune: db.prepare(
+        `DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE app = @app AND ended_at IS NOT NULL
+           ORDER BY ended_at DESC, rowid DESC LIMIT -1 OFFSET @keep)`,
+      ),
       clear: db.prepare('DELETE FROM sessions WHERE app = ?'),
     };
   }
@@ -217,7 +227,10 @@ export class SqliteSessionStore extends session.Store {
     }
   }
 
-  /** Marks every session past its idle or absolute expiry as ended; run whenever the clock moves. */
+  /**
+   * Marks every session past its idle or absolute expiry as ended, then deletes ended rows beyond the newest
+   * KEEP_ENDED_ROWS; run whenever the clock moves and as real time passes.
+   */
   sweep(): number {
     const now = this.o.clock.now();
     const due = this.q.due.all(this.o.app, now);
@@ -225,12 +238,19 @@ export class SqliteSessionStore extends session.Store {
       const reason = this.expiryReason(row, now)!;
       if (this.markEnded(row.sid, reason)) this.o.bus.emit('session.expired', this.o.app, { sid: row.sid, reason, userEmail: row.user_email, foundOnLookup: false });
     }
+    this.q.prune.run({ app: this.o.app, keep: KEEP_ENDED_ROWS });
     return due.length;
   }
 
-  /** Every row, newest first, for the inspector. */
-  rows(): SessionRow[] {
-    return this.q.all.all(this.o.app).map((r) => ({
+  /** How many rows there are, and how many of them are live. */
+  counts(): { total: number; live: number } {
+    return this.q.counts.get(this.o.clock.now(), this.o.app)!;
+  }
+
+  /** Rows newest first, for the inspector: all of them, or the newest `limit`. */
+  rows(limit?: number): SessionRow[] {
+    const raw = limit === undefined ? this.q.all.all(this.o.app) : this.q.newest.all(this.o.app, limit);
+    return raw.map((r) => ({
       app: r.app,
       sid: r.sid,
       userEmail: r.user_email,

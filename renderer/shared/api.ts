@@ -5,7 +5,7 @@
  * login endpoints' shapes.
  */
 
-import type { CartItem, CartResponse, Post, PostsResponse, Product, ProductsResponse, RenderedView, UiEventRequest } from '../../backend/app/api-contract.js';
+import type { CartItem, CartResponse, PartialLogoutResponse, Post, PostsResponse, Product, ProductsResponse, RenderedView, UiEventRequest } from '../../backend/app/api-contract.js';
 
 export type { CartItem, CartResponse, Post, PostsResponse, Product, ProductsResponse, RenderedView, UiEventRequest };
 
@@ -119,6 +119,6 @@ export const api = {
   products: () => call<ProductsResponse>('GET', '/api/products'),
   cart: () => call<CartResponse>('GET', '/api/cart'),
   posts: () => call<PostsResponse>('GET', '/api/posts'),
-  logout: () => call<void>('POST', '/api/logout'),
+  logout: () => call<PartialLogoutResponse | undefined>('POST', '/api/logout'),
   uiEvent: (event: UiEventRequest) => call<void>('POST', '/api/ui-events', event),
 };

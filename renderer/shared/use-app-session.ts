@@ -88,7 +88,8 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
   async function logOut() {
     logoutError.value = '';
     const res = await api.logout();
-    if (res.ok) apply({ status: 'logged-out' });
+    // Logged out here, but the identity server may still honour the refresh token: say so, never a clean logout.
+    if (res.ok) apply({ status: 'logged-out', ...(res.data && { notice: { kind: 'problem', message: res.data.message } }) });
     else logoutError.value = res.error.message;
   }
 

@@ -43,7 +43,7 @@ describe('FusionAuthClient over the wire', () => {
       .intercept({
         path: '/api/login',
         method: 'POST',
-        headers: { authorization: 'the-api-key', 'x-fusionauth-tenantid': 'tenant-1', 'x-loginscope-actor': 'store-backend' },
+        headers: { authorization: 'the-api-key', 'x-fusionauth-tenantid': 'tenant-1', 'x-loginscope-actor': bus.actorHeader('store-backend') },
       })
       .reply(200, { token: 'jwt', refreshToken: 'rt', refreshTokenId: 'rt-id', user: { id: 'u1', email: 'demo@example.com' } }, {
         headers: { ...JSON_HEADERS, 'set-cookie': ['access_token=jwt; HttpOnly', 'refresh_token=rt; HttpOnly'] },

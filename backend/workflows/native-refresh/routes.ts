@@ -1,8 +1,9 @@
 import express, { type Request, type Response } from 'express';
 import { decodeJwt } from 'jose';
-import { refreshTokenCookie, startSession, type AppServices } from '../../app/app-services.js';
+import { joinSession, refreshTokenCookie, startSession, type AppServices, type RefreshedSession } from '../../app/app-services.js';
 import { userFromFusionAuth, userFromTrustedJwt } from '../../app/session-user.js';
 import { sendError } from '../../errors.js';
+import { parseCookieHeader } from '../../trace/cookies.js';
 import { FusionAuthError, isRefreshFailure } from '../../fusionauth/errors.js';
 import type { SessionUser } from '../../sessions/session-data.js';
 import { loginRefusal, resultRefusal } from './login-errors.js';
@@ -47,6 +48,7 @@ export function nativeLoginRoutes(services: AppServices): express.Router {
 /**
  * Who is this request's user? The session if it is alive; otherwise, with a refresh-token cookie,
  * a refresh at the identity server and a new session (seed steps 14–18); if that is refused, nobody (steps 19–22).
+ * Requests that carry the same refresh cookie at the same time share one refresh and one new session.
  */
 export async function resumeWithRefreshToken(req: Request, res: Response, services: AppServices): Promise<SessionUser | undefined> {
   if (req.session.user) return req.session.user;
@@ -56,6 +58,20 @@ export async function resumeWithRefreshToken(req: Request, res: Response, servic
     res.clearCookie(services.cookieNames.refreshToken, services.cookieOptions);
     return undefined;
   }
+  // A browser's burst carries the same expired session cookie; a client with only the refresh cookie (a script,
+  // the attacker) shares only a refresh that is still running, so each of its later requests shows its own refresh.
+  const sessionCookie = parseCookieHeader(req.headers.cookie)[services.cookieNames.session];
+  const { value: refreshed, led } = await services.refreshes.run(`${refreshToken}\n${sessionCookie ?? ''}`, () => refreshSession(req, services, refreshToken), {
+    remember: sessionCookie !== undefined,
+  });
+  if (!refreshed) return undefined;
+  if (!led && !(await joinSession(services, req, refreshed.sid))) return undefined;
+  if (refreshed.rotatedRefreshToken) setRefreshCookie(services, res, refreshed.rotatedRefreshToken);
+  return refreshed.user;
+}
+
+/** Steps 15–17: the refresh call and the session it opens, for the request that leads a shared refresh. */
+async function refreshSession(req: Request, services: AppServices, refreshToken: string): Promise<RefreshedSession | undefined> {
   let refreshed;
   try {
     refreshed = await services.identity.refresh(refreshToken);
@@ -68,6 +84,5 @@ export async function resumeWithRefreshToken(req: Request, res: Response, servic
   // A FusionAuth with the Strict scope policy leaves email out of access tokens; then ask for the user by id.
   const user = userFromTrustedJwt(refreshed.token) ?? userFromFusionAuth((await services.identity.retrieveUser(String(decodeJwt(refreshed.token).sub))).user);
   await startSession(services, req, user, refreshed.token, 'refresh');
-  if (refreshed.refreshToken !== refreshToken) setRefreshCookie(services, res, refreshed.refreshToken);
-  return user;
+  return { sid: req.sessionID, user, ...(refreshed.refreshToken !== refreshToken && { rotatedRefreshToken: refreshed.refreshToken }) };
 }
