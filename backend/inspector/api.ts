@@ -6,6 +6,7 @@ import { sendError } from '../errors.js';
 import { APPS, type AppId } from '../hosts.js';
 import type { IdentityServer } from '../idp/identity-server.js';
 import { traceToHar } from '../trace/har.js';
+import { withPlumbingFlag } from '../trace/plumbing.js';
 import { isWorkflowId } from '../workflows/catalogue.js';
 import { observedCookies } from './cookie-view.js';
 import { createIdentityApi } from './identity-api.js';
@@ -27,12 +28,14 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
   });
 
   api.get('/trace', (_req, res) => {
-    res.json({ events: ctx.bus.list().map((event) => ({ ...event, steps: demo.matcher.stepsOf(event.id) })) });
+    res.json({ events: ctx.bus.list().map((event) => ({ ...withPlumbingFlag(event), steps: demo.matcher.stepsOf(event.id) })) });
   });
 
   api.get('/trace.har', (req, res) => {
-    const includeSecrets = req.query.include === 'secrets';
-    const har = traceToHar(ctx.bus.list(), { includeSecrets, stepsOf: (id) => demo.matcher.stepsOf(id), comment: `Workflow: ${demo.workflow.title}.` });
+    // `include` lists what the default export leaves out: `secrets`, `plumbing`, repeated or comma-separated.
+    const include = new Set([req.query.include].flat().flatMap((v) => (typeof v === 'string' ? v.split(',') : [])));
+    const includeSecrets = include.has('secrets');
+    const har = traceToHar(ctx.bus.list(), { includeSecrets, includePlumbing: include.has('plumbing'), stepsOf: (id) => demo.matcher.stepsOf(id), comment: `Workflow: ${demo.workflow.title}.` });
     res.setHeader('content-disposition', `attachment; filename="loginscope-${demo.workflow.id}${includeSecrets ? '-with-secrets' : ''}.har"`);
     res.type('application/json').send(JSON.stringify(har, null, 2));
   });
@@ -41,7 +44,7 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
     const send = (kind: string, data: unknown) => res.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
-    const stopTrace = ctx.bus.subscribe((event) => send('trace', event));
+    const stopTrace = ctx.bus.subscribe((event) => send('trace', withPlumbingFlag(event)));
     const stopSteps = demo.matcher.onHits((hits) => send('steps', hits));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();

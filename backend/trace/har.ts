@@ -1,16 +1,20 @@
 import { STATUS_CODES } from 'node:http';
+import { isPlumbing } from './plumbing.js';
 import { isExchange, type ExchangeEvent, type TraceEvent } from './types.js';
 
 /**
  * HAR 1.2 export of the trace: the exchanges only (internal events have no HTTP shape).
  * Secrets — cookie and Set-Cookie values, tokens in bodies, URLs and fragments, Authorization — are masked
  * unless the caller asks for them; a HAR file gets shared, and a live session or refresh token in it is a key.
+ * Loginscope's own calls (plumbing.ts) are left out unless asked for: they are not the app's traffic.
  */
 
 export const MASK = '[masked]';
 
 export interface HarOptions {
   includeSecrets: boolean;
+  /** Keep the SPAs' calls that only Loginscope needs (`/api/workflow`, `/api/ui-events`). */
+  includePlumbing?: boolean;
   /** Step numbers of an event, written into each entry's comment. */
   stepsOf?: (eventId: number) => number[];
   creatorVersion?: string;
@@ -32,7 +36,7 @@ export interface HarEntry {
     cookies: NameValue[];
     headers: NameValue[];
     queryString: NameValue[];
-    postData?: { mimeType: string; text: string };
+    postData?: { mimeType: string; text: string; params?: NameValue[] };
     headersSize: number;
     bodySize: number;
   };
@@ -64,6 +68,8 @@ export interface Har {
 const TOKEN_PARAMS = new Set(['access_token', 'refresh_token', 'id_token', 'token', 'code', 'refreshToken', 'client_secret', 'password']);
 const TOKEN_KEY = /token|jwt|secret|password|^sid$|^code$/i;
 const JWT = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+/** Urlencoded text (`a=1&b=2`), as opposed to free text that merely has an `=` in it. */
+const FORM_TEXT = /^[\w.%-]+=[^\s]*(&[\w.%-]+=[^\s]*)*$/;
 /** Recorded request headers whose values are credentials. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization']);
 
@@ -106,7 +112,7 @@ export function maskBody(body: string): string {
       // not JSON after all: fall through to the generic masks
     }
   }
-  if (/^[\w.%-]+=[^\s]*(&[\w.%-]+=[^\s]*)*$/.test(trimmed)) return maskParams(new URLSearchParams(trimmed));
+  if (FORM_TEXT.test(trimmed)) return maskParams(new URLSearchParams(trimmed));
   return body.replace(JWT, MASK);
 }
 
@@ -135,6 +141,43 @@ function maskSetCookieLine(line: string): string {
   return `${line.slice(0, eq + 1)}${MASK}${semi === -1 ? '' : line.slice(semi)}`;
 }
 
+const isFormType = (mimeType: string | undefined) => mimeType?.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+/**
+ * The fields of a recorded form body, in the order they were posted. The browser's forms reach the trace already
+ * parsed (body-parser's object, so JSON text, repeated fields as arrays); the backends' own form calls as urlencoded
+ * text. Undefined when the summary is neither, e.g. JSON cut short at the trace's size limit or the recorder's note
+ * that it failed on the exchange.
+ */
+function formFields(body: string): NameValue[] | undefined {
+  const trimmed = body.trim();
+  if (FORM_TEXT.test(trimmed)) return [...new URLSearchParams(trimmed)].map(([name, value]) => ({ name, value }));
+  if (!trimmed.startsWith('{')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  return Object.entries(parsed as Record<string, unknown>).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((v) => ({ name, value: typeof v === 'string' ? v : JSON.stringify(v) })),
+  );
+}
+
+/** A form field's value masked by the same rules as form and JSON bodies: token-like names, and JWTs anywhere. */
+function maskField({ name, value }: NameValue): NameValue {
+  return { name, value: TOKEN_PARAMS.has(name) || TOKEN_KEY.test(name) ? MASK : value.replace(JWT, MASK) };
+}
+
+/** HAR's postData: a form as its fields (`params`) plus the urlencoded text they make; any other body as text. */
+function postData(body: string, mimeType: string, secret: boolean): NonNullable<HarEntry['request']['postData']> {
+  const fields = isFormType(mimeType) ? formFields(body) : undefined;
+  if (!fields) return { mimeType, text: secret ? body : maskBody(body) };
+  const params = secret ? fields : fields.map(maskField);
+  return { mimeType, text: new URLSearchParams(params.map((p): [string, string] => [p.name, p.value])).toString(), params };
+}
+
 /** For exchanges recorded before request headers were kept (or sent without a Content-Type). */
 function requestMimeType(body: string): string {
   const t = body.trim();
@@ -150,9 +193,9 @@ function entry(e: ExchangeEvent, options: HarOptions): HarEntry {
   for (const [name, value] of Object.entries(e.requestHeaders ?? {})) {
     requestHeaders.push({ name, value: SECRET_HEADERS.has(name) && !secret ? MASK : value });
   }
-  const requestBody = e.requestBody === undefined ? undefined : secret ? e.requestBody : maskBody(e.requestBody);
-  const requestType = e.requestHeaders?.['content-type'] ?? (requestBody === undefined ? undefined : requestMimeType(requestBody));
+  const requestType = e.requestHeaders?.['content-type'] ?? (e.requestBody === undefined ? undefined : requestMimeType(e.requestBody));
   if (requestType !== undefined && !e.requestHeaders?.['content-type']) requestHeaders.push({ name: 'Content-Type', value: requestType });
+  const requestPost = e.requestBody === undefined ? undefined : postData(e.requestBody, requestType ?? 'x-unknown', secret);
 
   const responseHeaders: NameValue[] = [];
   if (e.contentType) responseHeaders.push({ name: 'Content-Type', value: e.contentType });
@@ -173,9 +216,9 @@ function entry(e: ExchangeEvent, options: HarOptions): HarEntry {
       cookies,
       headers: requestHeaders,
       queryString: query,
-      ...(requestBody !== undefined && { postData: { mimeType: requestType ?? 'x-unknown', text: requestBody } }),
+      ...(requestPost !== undefined && { postData: requestPost }),
       headersSize: -1,
-      bodySize: requestBody === undefined ? 0 : Buffer.byteLength(requestBody),
+      bodySize: requestPost === undefined ? 0 : Buffer.byteLength(requestPost.text),
     },
     response: {
       status: e.status,
@@ -204,8 +247,14 @@ export function traceToHar(events: readonly TraceEvent[], options: HarOptions): 
     log: {
       version: '1.2',
       creator: { name: 'Loginscope', version: options.creatorVersion ?? '0' },
-      entries: events.filter(isExchange).map((e) => entry(e, options)),
-      comment: [options.comment, options.includeSecrets ? 'Secrets included.' : 'Cookie values and tokens masked.'].filter(Boolean).join(' '),
+      entries: events.filter(isExchange).filter((e) => options.includePlumbing || !isPlumbing(e)).map((e) => entry(e, options)),
+      comment: [
+        options.comment,
+        options.includeSecrets ? 'Secrets included.' : 'Cookie values and tokens masked.',
+        options.includePlumbing ? undefined : "Loginscope's own calls (which workflow is active, what a page rendered) left out.",
+      ]
+        .filter(Boolean)
+        .join(' '),
     },
   };
 }

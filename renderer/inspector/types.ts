@@ -84,6 +84,12 @@ export interface InspectorState {
 
 export { isExchange } from '../../backend/trace/types.js';
 
+/** What the inspector API adds to a trace event (GET /api/trace and the SSE stream). */
+export interface TraceEventFlags {
+  /** Loginscope's own call, not the app's traffic (backend/trace/plumbing.ts); the trace list hides these by default. */
+  plumbing?: true;
+}
+
 
 export interface AttackOutcome {
   outcome: string;
