@@ -28,7 +28,10 @@ export function formRefusal(idp: Idp, req: Request, submitted: unknown): string 
   const fetchSite = req.get('sec-fetch-site');
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return 'cross-site';
   const origin = req.get('origin');
-  if (origin !== undefined && origin !== new URL(idp.publicUrl).origin) return 'cross-site';
+  // Our pages send `Referrer-Policy: no-referrer`, under which Chromium names even the page's own form's origin
+  // `null` (Fetch serialises it so); that is no evidence of another site when Sec-Fetch-Site says same-origin.
+  const ownFormUnderNoReferrer = origin === 'null' && fetchSite === 'same-origin';
+  if (origin !== undefined && !ownFormUnderNoReferrer && origin !== new URL(idp.publicUrl).origin) return 'cross-site';
   const binding = parseCookieHeader(req.headers.cookie)[CSRF_COOKIE];
   if (!binding || typeof submitted !== 'string') return 'no-token';
   const expected = Buffer.from(tokenFor(idp, binding));

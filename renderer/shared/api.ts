@@ -19,10 +19,16 @@ export interface AuthorizeInfo {
   redirectUri: string;
 }
 
+/** The identity server's end-session endpoint (`/oauth2/logout`); only given where an SSO session can exist. */
+export interface EndSessionInfo {
+  url: string;
+}
+
 export interface WorkflowInfo {
   id: WorkflowId;
   title: string;
   authorize?: AuthorizeInfo;
+  endSession?: EndSessionInfo;
 }
 
 export interface User {

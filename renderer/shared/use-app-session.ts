@@ -17,6 +17,8 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
   const notice = shallowRef<LoginNotice | null>(null);
   const login = shallowRef<LoginUi | null>(null);
   const logoutError = ref('');
+  /** The workflow can also end the identity server's SSO session ("Log out everywhere"). */
+  const canLogOutEverywhere = ref(false);
   const protectedData = useResource(loadProtected);
   let workflow: BrowserWorkflow | null = null;
 
@@ -68,6 +70,7 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
       return apply({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
     }
     login.value = workflow.login;
+    canLogOutEverywhere.value = Boolean(workflow.endSsoSession);
     apply(await workflow.startUp());
   }
 
@@ -85,17 +88,23 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
     apply({ status: 'logged-in', user: who });
   }
 
-  async function logOut() {
+  /** `everywhere`: after the app's own session, the SSO session too, by leaving for the identity server's logout. */
+  async function logOut(everywhere = false) {
     logoutError.value = '';
     const res = await api.logout();
+    if (res.ok && everywhere && workflow?.endSsoSession) {
+      apply({ status: 'leaving' });
+      return workflow.endSsoSession();
+    }
     // Logged out here, but the identity server may still honour the refresh token: say so, never a clean logout.
     if (res.ok) apply({ status: 'logged-out', ...(res.data && { notice: { kind: 'problem', message: res.data.message } }) });
     else logoutError.value = res.error.message;
   }
 
-  // Coming back from the identity server with the Back button restores the page from the bfcache, still "leaving".
+  // A page restored from the bfcache (Back, Forward) shows what it showed when it was left, often "leaving" for the
+  // identity server; the session may have changed since, so ask again.
   const onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted && phase.value === 'leaving') void start();
+    if (event.persisted) void start();
   };
   onMounted(() => {
     window.addEventListener('pageshow', onPageShow);
@@ -103,5 +112,5 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
   });
   onBeforeUnmount(() => window.removeEventListener('pageshow', onPageShow));
 
-  return { phase, problem, user, notice, login, logoutError, protectedData, start, refresh, loggedIn, logOut };
+  return { phase, problem, user, notice, login, logoutError, canLogOutEverywhere, protectedData, start, refresh, loggedIn, logOut };
 }

@@ -138,7 +138,14 @@ describe('the hosted login form against other sites (item 2)', () => {
     const victim = new Browser();
     const page = await victim.fetch(authorize());
     const before = app.bus.list().length;
-    const crossSite: Array<Record<string, string>> = [{ 'sec-fetch-site': 'cross-site' }, { origin: app.urls.attacker }, { 'sec-fetch-site': 'same-site', origin: app.urls.store }];
+    const crossSite: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: app.urls.attacker },
+      { 'sec-fetch-site': 'same-site', origin: app.urls.store },
+      // An opaque origin (a sandboxed frame elsewhere) is refused unless the browser says the post is same-origin.
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site', origin: 'null' },
+    ];
     for (const headers of crossSite) {
       const res = await victim.fetch(`${app.urls.login}/oauth2/authorize`, { form: { ...fields(page), csrfToken: formToken(page) }, headers });
       expect(res.status).toBe(200);
@@ -169,6 +176,13 @@ describe('the hosted login form against other sites (item 2)', () => {
     expect(page.setCookies.find((c) => c.startsWith('fusionauth.csrf='))).toMatch(/HttpOnly/i);
     expect(page.setCookies.find((c) => c.startsWith('fusionauth.csrf='))).toMatch(/SameSite=Strict/i);
     const res = await browser.fetch(`${app.urls.login}/oauth2/authorize`, { form: { ...fields(page), csrfToken: formToken(page) }, headers: { origin: app.urls.login, 'sec-fetch-site': 'same-origin' } });
+    expect(res.status).toBe(302);
+  });
+
+  it("our own form under the page's no-referrer policy (Chromium sends Origin: null, Sec-Fetch-Site: same-origin) posts fine", async () => {
+    const browser = new Browser();
+    const page = await browser.fetch(authorize());
+    const res = await browser.fetch(`${app.urls.login}/oauth2/authorize`, { form: { ...fields(page), csrfToken: formToken(page) }, headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } });
     expect(res.status).toBe(302);
   });
 

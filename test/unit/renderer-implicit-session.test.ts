@@ -1,16 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  ANSWERED_STATES_KEPT,
   AUTO_REAUTHORIZE_WINDOW_MS,
   buildAuthorizeUrl,
+  buildEndSessionUrl,
   createImplicitSession,
   identityServerProblem,
+  judgeRedirect,
   mayAutoReauthorize,
   newAuthorizeRequest,
+  parseAnsweredStates,
   parseAttemptTime,
   parseRedirectFragment,
   parseStoredRequest,
   randomToken,
   REDIRECT_PATH,
+  rememberAnswered,
   STATE_MISMATCH_MESSAGE,
   stateMatches,
 } from '../../renderer/shared/workflows/implicit-session.js';
@@ -114,6 +119,60 @@ describe('state check', () => {
   });
 });
 
+describe('each answer is used once', () => {
+  const token = (state: string | null) => ({ kind: 'token', accessToken: 'jwt', state }) as const;
+
+  it('accepts the answer to the pending request', () => {
+    expect(judgeRedirect(token('s1'), 's1', [])).toEqual({ kind: 'accept', accessToken: 'jwt' });
+  });
+
+  it('never accepts an answer to a state already used, even with a new token and no pending request', () => {
+    expect(judgeRedirect(token('s1'), undefined, ['s1'])).toEqual({ kind: 'replayed' });
+    expect(judgeRedirect(token('s1'), 's1', ['s0', 's1'])).toEqual({ kind: 'replayed' });
+  });
+
+  it('refuses a token for a state this tab never sent', () => {
+    expect(judgeRedirect(token('evil'), 's1', ['s0'])).toEqual({ kind: 'foreign' });
+    expect(judgeRedirect(token(null), 's1', [])).toEqual({ kind: 'foreign' });
+    expect(judgeRedirect(token('s1'), null, [])).toEqual({ kind: 'foreign' });
+  });
+
+  it("passes the identity server's error on, unless it answers a used state", () => {
+    const error = { kind: 'error', error: 'access_denied', description: 'No', state: 's1' } as const;
+    expect(judgeRedirect(error, 's1', [])).toEqual({ kind: 'identity-error', message: identityServerProblem(error) });
+    expect(judgeRedirect(error, undefined, ['s1'])).toEqual({ kind: 'replayed' });
+  });
+
+  it('asks the backend when nothing arrived', () => {
+    expect(judgeRedirect({ kind: 'none' }, 's1', ['s1'])).toEqual({ kind: 'ask-backend' });
+  });
+
+  it('remembers answered states, newest last, without duplicates, and only so many', () => {
+    expect(rememberAnswered(['a', 'b'], 'a')).toEqual(['b', 'a']);
+    const many = Array.from({ length: ANSWERED_STATES_KEPT }, (_, i) => `s${i}`);
+    const kept = rememberAnswered(many, 'new');
+    expect(kept).toHaveLength(ANSWERED_STATES_KEPT);
+    expect(kept.at(-1)).toBe('new');
+    expect(kept).not.toContain('s0');
+  });
+
+  it('reads the remembered states back, dropping anything malformed', () => {
+    expect(parseAnsweredStates(JSON.stringify(['a', 'b']))).toEqual(['a', 'b']);
+    expect(parseAnsweredStates(JSON.stringify(['a', 3, null]))).toEqual(['a']);
+    expect(parseAnsweredStates(null)).toEqual([]);
+    expect(parseAnsweredStates('{"a":1}')).toEqual([]);
+    expect(parseAnsweredStates('not json')).toEqual([]);
+  });
+});
+
+describe('end-session URL', () => {
+  it('names the application and leaves the return to its registered logout URL', () => {
+    const url = new URL(buildEndSessionUrl({ url: 'http://login.localhost:9311/oauth2/logout' }, 'store-client'));
+    expect(url.origin + url.pathname).toBe('http://login.localhost:9311/oauth2/logout');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'store-client' });
+  });
+});
+
 describe('loop guard', () => {
   const now = 1_000_000;
   it('allows the first automatic trip', () => expect(mayAutoReauthorize(null, now)).toBe(true));
@@ -127,8 +186,8 @@ describe('loop guard', () => {
   });
 });
 
-/** Just enough of a browser for the workflow's start-up and 401 handling. */
-function fakeBrowser(url: string) {
+/** Just enough of a browser for the workflow's start-up and 401 handling; `session`: what GET /api/me finds. */
+function fakeBrowser(url: string, { session = true } = {}) {
   const storage = new Map<string, string>();
   const calls: string[] = [];
   const location = new URL(url);
@@ -143,6 +202,7 @@ function fakeBrowser(url: string) {
   const fetchStub = vi.fn(async (path: string, init?: RequestInit) => {
     calls.push(`${init?.method ?? 'GET'} ${path}${init?.body ? ` ${String(init.body)}` : ''}`);
     const user = { id: 'u1', email: 'demo@example.com', firstName: 'Demo', lastName: 'User', fullName: 'Demo User' };
+    if (path === '/api/me' && !session) return new Response(JSON.stringify({ error: { code: 'not_logged_in', message: 'No session.' } }), { status: 404 });
     return new Response(JSON.stringify({ user }), { status: 200, headers: { 'content-type': 'application/json' } });
   });
   vi.stubGlobal('window', win);
@@ -175,21 +235,59 @@ describe('implicit-session in the browser', () => {
     expect(target.searchParams.get('nonce')).toBe(stored!.nonce);
   });
 
-  it('at the redirect URI: posts the token, then scrubs the fragment, and forgets the state', async () => {
-    const browser = fakeBrowser(`http://store.localhost:9311${REDIRECT_PATH}#access_token=jwt-1&state=good`);
-    browser.storage.set('loginscope.implicit.request', JSON.stringify({ state: 'good', nonce: 'n' }));
-    const result = await createImplicitSession({ id: 'implicit-session', title: 'x', authorize }).startUp();
+  const REQUEST = 'loginscope.implicit.request';
+  const ANSWERED = 'loginscope.implicit.answeredStates';
+  const landing = (fragment: string) => `http://store.localhost:9311${REDIRECT_PATH}#${fragment}`;
+  const startUp = () => createImplicitSession({ id: 'implicit-session', title: 'x', authorize }).startUp();
+
+  it('at the redirect URI: posts the token, then scrubs the fragment, and marks the state answered', async () => {
+    const browser = fakeBrowser(landing('access_token=jwt-1&state=good'));
+    browser.storage.set(REQUEST, JSON.stringify({ state: 'good', nonce: 'n' }));
+    const result = await startUp();
     expect(result).toMatchObject({ status: 'logged-in', user: { fullName: 'Demo User' } });
     expect(browser.calls).toEqual(['POST /api/session {"token":"jwt-1"}', 'replaceState /']);
-    expect(browser.storage.size).toBe(0);
+    expect(browser.storage.has(REQUEST)).toBe(false);
+    expect(parseAnsweredStates(browser.storage.get(ANSWERED) ?? null)).toEqual(['good']);
   });
 
-  it('at the redirect URI with a foreign state: no session call, a clear message, fragment scrubbed', async () => {
-    const browser = fakeBrowser(`http://store.localhost:9311${REDIRECT_PATH}#access_token=jwt-1&state=evil`);
-    browser.storage.set('loginscope.implicit.request', JSON.stringify({ state: 'good', nonce: 'n' }));
-    const result = await createImplicitSession({ id: 'implicit-session', title: 'x', authorize }).startUp();
+  it('the same state again (Back into authorize, a new token): not posted, scrubbed first, the backend says who is in', async () => {
+    const browser = fakeBrowser(landing('access_token=jwt-2&state=good'));
+    browser.storage.set(ANSWERED, JSON.stringify(['good']));
+    const result = await startUp();
+    expect(result).toMatchObject({ status: 'logged-in', user: { fullName: 'Demo User' } });
+    expect(browser.calls).toEqual(['replaceState /', 'GET /api/me']);
+  });
+
+  it('a replayed answer while logged out shows the login, with no warning', async () => {
+    const browser = fakeBrowser(landing('access_token=jwt-2&state=good'), { session: false });
+    browser.storage.set(ANSWERED, JSON.stringify(['good']));
+    expect(await startUp()).toEqual({ status: 'logged-out' });
+    expect(browser.calls).toEqual(['replaceState /', 'GET /api/me']);
+  });
+
+  it('posts an answer once only, across two landings of the same tab', async () => {
+    const browser = fakeBrowser(landing('access_token=jwt-1&state=good'));
+    browser.storage.set(REQUEST, JSON.stringify({ state: 'good', nonce: 'n' }));
+    await startUp();
+    await startUp();
+    expect(browser.calls.filter((c) => c.startsWith('POST /api/session'))).toHaveLength(1);
+  });
+
+  it('at the redirect URI with a foreign state while logged out: no session call, a clear message, fragment scrubbed', async () => {
+    const browser = fakeBrowser(landing('access_token=jwt-1&state=evil'), { session: false });
+    browser.storage.set(REQUEST, JSON.stringify({ state: 'good', nonce: 'n' }));
+    const result = await startUp();
     expect(result).toEqual({ status: 'logged-out', notice: { kind: 'problem', message: STATE_MISMATCH_MESSAGE } });
-    expect(browser.calls).toEqual(['replaceState /']);
+    expect(browser.calls).toEqual(['replaceState /', 'GET /api/me']);
+    // The login this tab did start can still finish.
+    expect(parseStoredRequest(browser.storage.get(REQUEST) ?? null)).toEqual({ state: 'good', nonce: 'n' });
+  });
+
+  it('a foreign state while a session exists is refused and the page stays logged in', async () => {
+    const browser = fakeBrowser(landing('access_token=jwt-1&state=evil'));
+    const result = await startUp();
+    expect(result).toMatchObject({ status: 'logged-in' });
+    expect(browser.calls).toEqual(['replaceState /', 'GET /api/me']);
   });
 
   it('elsewhere: just asks /api/me', async () => {
@@ -206,5 +304,13 @@ describe('implicit-session in the browser', () => {
     expect(browser.calls.filter((c) => c.startsWith('assign'))).toHaveLength(1);
     workflow.sessionConfirmed();
     expect(workflow.sessionEnded()).toEqual({ status: 'leaving' });
+  });
+
+  it('offers to end the SSO session only when the backend names the end-session endpoint', () => {
+    const browser = fakeBrowser('http://store.localhost:9311/');
+    expect(createImplicitSession({ id: 'implicit-session', title: 'x', authorize }).endSsoSession).toBeUndefined();
+    const workflow = createImplicitSession({ id: 'implicit-session', title: 'x', authorize, endSession: { url: 'http://login.localhost:9311/oauth2/logout' } });
+    workflow.endSsoSession!();
+    expect(browser.calls).toEqual(['assign http://login.localhost:9311/oauth2/logout?client_id=store-client']);
   });
 });

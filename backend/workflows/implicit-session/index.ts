@@ -19,5 +19,7 @@ export const implicitSession: Workflow = {
       clientId: services.applicationId,
       redirectUri: redirectUri(services.app, services.ctx.port),
     },
+    // "Log out everywhere" sends the browser here to end the SSO session (the discovery document's end_session_endpoint).
+    endSession: { url: `${services.settings.publicUrl}/oauth2/logout` },
   }),
 };

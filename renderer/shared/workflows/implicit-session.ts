@@ -1,4 +1,4 @@
-import { api, type AuthorizeInfo } from '../api.js';
+import { api, type AuthorizeInfo, type EndSessionInfo } from '../api.js';
 import type { BrowserWorkflow, BrowserWorkflowFactory, StartUpResult } from './types.js';
 import { whoAmI } from './who-am-i.js';
 
@@ -26,7 +26,11 @@ export type RedirectFragment =
 export const AUTO_REAUTHORIZE_WINDOW_MS = 60_000;
 
 const REQUEST_KEY = 'loginscope.implicit.request';
+const ANSWERED_KEY = 'loginscope.implicit.answeredStates';
 const AUTO_REAUTHORIZE_KEY = 'loginscope.implicit.autoReauthorizeAt';
+
+/** How many answered states a tab remembers: more than anyone presses Back, little enough for sessionStorage. */
+export const ANSWERED_STATES_KEPT = 20;
 
 /** Unguessable hex from the platform's CSPRNG. */
 export function randomToken(bytes = 16, source: Pick<Crypto, 'getRandomValues'> = globalThis.crypto): string {
@@ -36,6 +40,17 @@ export function randomToken(bytes = 16, source: Pick<Crypto, 'getRandomValues'> 
 
 export function newAuthorizeRequest(source?: Pick<Crypto, 'getRandomValues'>): AuthorizeRequest {
   return { state: randomToken(16, source), nonce: randomToken(16, source) };
+}
+
+/**
+ * The identity server's end-session URL for "Log out everywhere". No `post_logout_redirect_uri`: FusionAuth checks it
+ * against the authorized redirect URLs, where only the redirect URI is registered, and landing there would look like
+ * a login; without it FusionAuth sends the browser to the application's registered logout URL (the app's `/`).
+ */
+export function buildEndSessionUrl(endSession: EndSessionInfo, clientId: string): string {
+  const url = new URL(endSession.url);
+  url.searchParams.set('client_id', clientId);
+  return url.toString();
 }
 
 export function buildAuthorizeUrl(authorize: AuthorizeInfo, request: AuthorizeRequest): string {
@@ -76,6 +91,40 @@ export function parseStoredRequest(raw: string | null): AuthorizeRequest | null 
   }
 }
 
+/** The states this tab has already had an answer for, oldest first; anything unreadable counts as none. */
+export function parseAnsweredStates(raw: string | null): string[] {
+  if (!raw) return [];
+  try {
+    const value: unknown = JSON.parse(raw);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function rememberAnswered(answered: readonly string[], state: string, keep = ANSWERED_STATES_KEPT): string[] {
+  return [...answered.filter((s) => s !== state), state].slice(-keep);
+}
+
+/**
+ * What to do with what arrived at the redirect URI. `replayed` is an answer to a state this tab already used: Back
+ * into the identity server's authorize entry makes it answer again, with a new token, which is never posted; the
+ * backend says who is logged in. `foreign` is a token for a login this tab did not start: refused.
+ */
+export type RedirectVerdict =
+  | { kind: 'ask-backend' }
+  | { kind: 'replayed' }
+  | { kind: 'identity-error'; message: string }
+  | { kind: 'accept'; accessToken: string }
+  | { kind: 'foreign' };
+
+export function judgeRedirect(fragment: RedirectFragment, pendingState: string | null | undefined, answered: readonly string[]): RedirectVerdict {
+  if (fragment.kind === 'none') return { kind: 'ask-backend' };
+  if (fragment.state !== null && answered.includes(fragment.state)) return { kind: 'replayed' };
+  if (fragment.kind === 'error') return { kind: 'identity-error', message: identityServerProblem(fragment) };
+  return stateMatches(pendingState, fragment.state) ? { kind: 'accept', accessToken: fragment.accessToken } : { kind: 'foreign' };
+}
+
 /** Loop guard: go back to the identity server by itself only if it did not just do so (a marker from the future, after a clock change, is stale). */
 export function mayAutoReauthorize(lastAttemptAt: number | null, now: number, windowMs = AUTO_REAUTHORIZE_WINDOW_MS): boolean {
   return lastAttemptAt === null || now - lastAttemptAt >= windowMs || now < lastAttemptAt;
@@ -94,30 +143,37 @@ export function identityServerProblem(fragment: Extract<RedirectFragment, { kind
 export const STATE_MISMATCH_MESSAGE =
   'The answer from the identity server does not belong to a login started in this tab (its state does not match), so it was not used.';
 
-/** Takes (and forgets) the request this tab stored before leaving: a state is good for one answer only. */
-function takeStoredRequest(): AuthorizeRequest | null {
-  const stored = parseStoredRequest(sessionStorage.getItem(REQUEST_KEY));
-  sessionStorage.removeItem(REQUEST_KEY);
-  return stored;
-}
-
+/** Back at the redirect URI: an answer is used once at most, and its token is left neither in the URL nor in history. */
 async function finishRedirect(): Promise<StartUpResult> {
   const fragment = parseRedirectFragment(window.location.hash);
-  const expected = takeStoredRequest();
+  const pending = parseStoredRequest(sessionStorage.getItem(REQUEST_KEY));
+  const answered = parseAnsweredStates(sessionStorage.getItem(ANSWERED_KEY));
+  const verdict = judgeRedirect(fragment, pending?.state, answered);
+  if (fragment.kind !== 'none' && fragment.state !== null && stateMatches(pending?.state, fragment.state)) {
+    // Marked before the start-session call, so a reload or Back while it runs cannot post this answer again.
+    sessionStorage.removeItem(REQUEST_KEY);
+    sessionStorage.setItem(ANSWERED_KEY, JSON.stringify(rememberAnswered(answered, fragment.state)));
+  }
+  // `replaceState` rewrites this history entry itself, so Back and Forward never bring the token back.
+  const scrub = () => window.history.replaceState(null, '', '/');
+  if (verdict.kind !== 'accept') {
+    scrub();
+    if (verdict.kind === 'identity-error') return { status: 'logged-out', notice: { kind: 'problem', message: verdict.message } };
+    const now = await whoAmI();
+    // A foreign token is refused whatever the session; the warning matters only when it left the user logged out.
+    return verdict.kind === 'foreign' && now.status === 'logged-out' ? { status: 'logged-out', notice: { kind: 'problem', message: STATE_MISMATCH_MESSAGE } } : now;
+  }
+  // The accepted token stays in the address bar until its call is done: the seed's "for this moment, scripts can read it".
   try {
-    if (fragment.kind === 'none') return await whoAmI();
-    if (fragment.kind === 'error') return { status: 'logged-out', notice: { kind: 'problem', message: identityServerProblem(fragment) } };
-    if (!stateMatches(expected?.state, fragment.state)) return { status: 'logged-out', notice: { kind: 'problem', message: STATE_MISMATCH_MESSAGE } };
-    const res = await api.startSession({ token: fragment.accessToken });
+    const res = await api.startSession({ token: verdict.accessToken });
     return res.ok ? { status: 'logged-in', user: res.data.user } : { status: 'logged-out', notice: { kind: 'problem', message: res.error.message } };
   } finally {
-    // The token must not outlive the start-session call in the address bar or in history.
-    window.history.replaceState(null, '', '/');
+    scrub();
   }
 }
 
 export const createImplicitSession: BrowserWorkflowFactory = (info): BrowserWorkflow => {
-  const authorize = info.authorize;
+  const { authorize, endSession } = info;
   if (!authorize) throw new Error('The application backend did not say where the identity server is (no authorize URL).');
 
   const begin = () => {
@@ -141,5 +197,6 @@ export const createImplicitSession: BrowserWorkflowFactory = (info): BrowserWork
       return { status: 'leaving' };
     },
     sessionConfirmed: () => sessionStorage.removeItem(AUTO_REAUTHORIZE_KEY),
+    ...(endSession && { endSsoSession: () => window.location.assign(buildEndSessionUrl(endSession, authorize.clientId)) }),
   };
 };

@@ -30,6 +30,8 @@ export interface BrowserWorkflow {
   sessionEnded(): StartUpResult;
   /** The protected data loaded, so the session works. */
   sessionConfirmed(): void;
+  /** Only where the identity server keeps an SSO session: leave for its end-session endpoint, which ends it. */
+  endSsoSession?(): void;
 }
 
 /** Builds a workflow from what `GET /api/workflow` said; throws with a user-facing message when that is unusable. */
