@@ -1,7 +1,7 @@
 import type { AppServices } from './app/app-services.js';
 import { safeSwitches, type DemoSwitches } from './demo-switches.js';
 import type { Loot } from './attacks/attacker-origin.js';
-import type { AttackDeps } from './attacks/stolen-cookies.js';
+import type { AttackDeps, AttackOutcome, AttackReadiness } from './attacks/types.js';
 import type { LoginscopeContext } from './context.js';
 import type { AppId } from './hosts.js';
 import type { IdentityServer } from './idp/identity-server.js';
@@ -10,9 +10,16 @@ import { ObservedJar } from './trace/observed-jar.js';
 import { StepMatcher, type MatcherSnapshot } from './trace/step-matcher.js';
 import type { TraceEvent } from './trace/types.js';
 import { WORKFLOWS } from './workflows/catalogue.js';
-import type { AttackOutcome, Workflow, WorkflowId } from './workflows/types.js';
+import type { Workflow, WorkflowId } from './workflows/types.js';
 
 export type ExpireKind = 'session' | 'refresh-token' | 'sso-session';
+
+/** A clean start: by Reset, or by switching the workflow. */
+export interface DemoReset {
+  cause: 'reset' | 'switch';
+  workflow: WorkflowId;
+  generation: number;
+}
 
 const REAL_TIME_SWEEP_MS = 15_000;
 
@@ -37,7 +44,7 @@ export class Demo {
     this.workflowId = ctx.config.workflow;
     this.matcher = new StepMatcher(ctx.bus);
     this.matcher.use(this.workflow.steps);
-    this.observedJar = new ObservedJar(ctx.bus);
+    this.observedJar = new ObservedJar(ctx.bus, ctx.clock);
     // Expiry is decided by the clock: when it is moved, sessions past their time end at once; as real time
     // passes, a slow sweep keeps the inspector's rows honest without waiting for the next lookup.
     const sweep = () => {
@@ -70,7 +77,7 @@ export class Demo {
     const saved = this.savedWalks.get(id);
     this.ctx.bus.replace(saved?.events);
     this.matcher.use(this.workflow.steps, saved?.matcher);
-    this.ctx.bus.emit('state.reset', 'loginscope', { workflow: this.workflowId });
+    this.announceReset('switch');
   }
 
   /** Back to a clean start for the shown workflow: no sessions, tokens, SSO sessions, loot or trace. Users, products and keys stay. */
@@ -79,7 +86,23 @@ export class Demo {
     this.savedWalks.delete(this.workflowId);
     this.ctx.bus.replace();
     this.matcher.use(this.workflow.steps);
-    this.ctx.bus.emit('state.reset', 'loginscope', { workflow: this.workflowId });
+    this.announceReset('reset');
+  }
+
+  /** How many Resets and switches there have been: a page that saw another number has missed one. */
+  generation = 0;
+  private readonly resetListeners = new Set<(reset: DemoReset) => void>();
+
+  /** The app pages (through their backends' event streams) and Electron's main process hear of each Reset here. */
+  onReset(listener: (reset: DemoReset) => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
+  private announceReset(cause: DemoReset['cause']): void {
+    const reset: DemoReset = { cause, workflow: this.workflowId, generation: ++this.generation };
+    this.ctx.bus.emit('state.reset', 'loginscope', { ...reset });
+    for (const listener of this.resetListeners) listener(reset);
   }
 
   private resetSystems(): void {
@@ -87,7 +110,7 @@ export class Demo {
     this.identity?.admin.reset();
     this.loot.length = 0;
     Object.assign(this.switches, safeSwitches());
-    this.observedJar.reset();
+    this.observedJar.markBeforeReset();
   }
 
   /** Electron feeds its real jar here; from then on the inspector shows it instead of the observed one. */
@@ -119,19 +142,29 @@ export class Demo {
   }
 
   private attackDeps(): AttackDeps {
+    const admin = this.identity?.admin;
     return {
       bus: this.ctx.bus,
       store: this.apps.store,
       forum: this.apps.forum,
       switches: this.switches,
-      victimCookies: (host) => this.cookies().byHost[host] ?? [],
+      victim: {
+        cookie: (app, name) => (this.cookies().byHost[new URL(this.ctx.urls[app.app]).hostname] ?? []).find((c) => c.name === name && !c.deleted),
+        refreshTokenStatus: (token) => {
+          if (!admin) return undefined;
+          const row = admin.refreshTokens().find((t) => t.token === token || t.rotations.includes(token));
+          if (!row) return 'unknown';
+          return row.token === token ? row.status : 'revoked';
+        },
+      },
       loot: this.loot,
       now: () => this.ctx.clock.now(),
     };
   }
 
-  attackIds(): Array<{ id: string; title: string }> {
-    return this.workflow.attacks(this.attackDeps()).map(({ id, title }) => ({ id, title }));
+  /** The shown workflow's attacks, each with what it needs and whether that is there now. */
+  attackIds(): Array<{ id: string; title: string } & AttackReadiness> {
+    return this.workflow.attacks(this.attackDeps()).map(({ id, title, readiness }) => ({ id, title, ...readiness() }));
   }
 
   async attack(id: string): Promise<AttackOutcome | undefined> {

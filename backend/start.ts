@@ -134,8 +134,8 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
     closer.add(() => demo.stop());
 
     const origins: Partial<Record<HostRole, Express>> = {
-      store: createAppBackend(apps.store, () => demo.workflow),
-      forum: createAppBackend(apps.forum, () => demo.workflow),
+      store: createAppBackend(apps.store, () => demo.workflow, demo),
+      forum: createAppBackend(apps.forum, () => demo.workflow, demo),
       inspector: createInspectorOrigin(ctx, createInspectorApi(ctx, demo, apps, identity)),
       attacker: createAttackerOrigin(ctx, loot),
       ...(identity && { login: identity.app }),

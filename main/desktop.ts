@@ -46,7 +46,7 @@ export function openDesktop(config: LoginscopeConfig, backend: Loginscope): Main
   }
   mirrorStolenCookies({ bus: backend.bus, urls, session: partitions[ATTACKER_PARTITION], tabs });
   installMenu(
-    createDemoControls({ inspectorApi, sessions: Object.values(partitions), tabs, inspector: desktop.inspector.webContents }),
+    createDemoControls({ inspectorApi, resets: backend.demo, sessions: Object.values(partitions), tabs, inspector: desktop.inspector.webContents }),
     config.workflow,
   );
   return desktop;

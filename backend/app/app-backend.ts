@@ -8,6 +8,7 @@ import { RENDERED_VIEWS, type CartResponse, type PartialLogoutResponse, type Pos
 import { refreshTokenCookie, type AppServices } from './app-services.js';
 import { FusionAuthError } from '../fusionauth/errors.js';
 import { identityOutageHandler, isIdentityOutage } from './identity-outage.js';
+import { demoEventRoutes, type DemoResets } from './demo-events.js';
 import { jsonBody } from '../json-body.js';
 
 /** Where the demo's "compromised script include" is served from while its switch is on. */
@@ -26,9 +27,11 @@ function injectedScript(attackerOrigin: string): string {
  * One application backend (the store's or the forum's): its SPA, the endpoints every workflow shares,
  * and the active workflow's own routes.
  */
-export function createAppBackend(services: AppServices, activeWorkflow: () => Workflow): Express {
+export function createAppBackend(services: AppServices, activeWorkflow: () => Workflow, resets: DemoResets): Express {
   const { app, ctx, db, sessions, cookieNames } = services;
   const server = createOriginApp(app, ctx, { extraImgSrc: () => (services.switches.injectedScript ? [ctx.urls.attacker] : []) });
+  // Before the session middleware: a page listening for Resets is not a use of its session.
+  server.use(demoEventRoutes(services, resets));
 
   const api = express.Router();
   api.use(noStore, jsonBody('16kb'));

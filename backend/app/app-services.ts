@@ -58,26 +58,33 @@ export function cookieNames(app: AppId): AppServices['cookieNames'] {
 
 export function createAppServices(options: Omit<AppServices, 'identity' | 'applicationId' | 'cookieNames' | 'cookieOptions' | 'verifyJwt' | 'refreshes'>): AppServices {
   const { app, ctx, settings } = options;
+  const identity = new FusionAuthClient({
+    baseUrl: settings.internalUrl,
+    apiKey: settings.apiKey,
+    ...(settings.tenantId !== undefined && { tenantId: settings.tenantId }),
+    actor: app === 'store' ? 'store-backend' : 'forum-backend',
+    bus: ctx.bus,
+    traceOrigin: settings.traceOrigin,
+  });
   let verifier: Promise<JwtVerifier> | undefined;
   const getVerifier = () =>
     (verifier ??= discoverIssuer(settings).then((issuer) =>
-      // A real FusionAuth stamps iat/exp by its own (real) time, which the inspector's clock does not move:
-      // its JWTs are judged by real time, or every token after a clock advance would look expired.
-      createJwtVerifier({ jwksUrl: `${settings.internalUrl}/.well-known/jwks.json`, issuer, clock: settings.traceOrigin === 'external' ? createClock() : ctx.clock }),
+      createJwtVerifier({
+        jwksUrl: `${settings.internalUrl}/.well-known/jwks.json`,
+        issuer,
+        // A real FusionAuth stamps iat/exp by its own (real) time, which the inspector's clock does not move:
+        // its JWTs are judged by real time, or every token after a clock advance would look expired.
+        clock: settings.traceOrigin === 'external' ? createClock() : ctx.clock,
+        // Through the traced client: the key fetch is this backend's call inside the request, not the browser's.
+        fetchKeys: () => identity.jwks(),
+      }),
     ).catch((err: unknown) => {
       verifier = undefined;
       throw err;
     }));
   return {
     ...options,
-    identity: new FusionAuthClient({
-      baseUrl: settings.internalUrl,
-      apiKey: settings.apiKey,
-      ...(settings.tenantId !== undefined && { tenantId: settings.tenantId }),
-      actor: app === 'store' ? 'store-backend' : 'forum-backend',
-      bus: ctx.bus,
-      traceOrigin: settings.traceOrigin,
-    }),
+    identity,
     applicationId: settings.applications[app].id,
     cookieNames: cookieNames(app),
     cookieOptions: { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, path: '/' },

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { localhostAgent } from '../localhost-dispatcher.js';
 import type { TraceBus } from '../trace/bus.js';
-import { isExchange, type TraceEvent, ACTOR_HEADER } from '../trace/types.js';
+import { isExchange, type TraceEvent, ACTOR_HEADER, ATTACK_HEADER } from '../trace/types.js';
 
 const agent = localhostAgent();
 
@@ -15,13 +15,14 @@ export interface Replay {
 
 /**
  * Sends a request as the attacker, over real HTTP, with only the cookies it stole.
- * Returns the answer and the trace events it caused (attacks run one at a time).
+ * Returns the answer and the trace events it caused (attacks run one at a time). Each call names its attack, so
+ * the diagram can tell one attack's arrows from another's.
  */
-export async function replayAsAttacker(bus: TraceBus, url: string, cookies: Record<string, string>, init: { method?: 'GET' | 'POST'; json?: unknown } = {}): Promise<Replay> {
+export async function replayAsAttacker(bus: TraceBus, url: string, cookies: Record<string, string>, init: { method?: 'GET' | 'POST'; json?: unknown; attack: string }): Promise<Replay> {
   const events: TraceEvent[] = [];
   const stop = bus.subscribe((e) => events.push(e));
   try {
-    const headers: Record<string, string> = { [ACTOR_HEADER]: bus.actorHeader('attacker') };
+    const headers: Record<string, string> = { [ACTOR_HEADER]: bus.actorHeader('attacker'), [ATTACK_HEADER]: init.attack };
     const cookie = Object.entries(cookies)
       .map(([k, v]) => `${k}=${v}`)
       .join('; ');

@@ -125,6 +125,11 @@ export class FusionAuthClient {
   }
 
   /** DELETE /api/jwt/refresh: one token by id or value, a user's (optionally for one application), or an application's. */
+  /** `GET /.well-known/jwks.json`: the public keys, fetched as this backend's own traced call (not the browser's). */
+  async jwks(): Promise<unknown> {
+    return (await this.call({ method: 'GET', path: '/.well-known/jwks.json', auth: 'anonymous' })).body;
+  }
+
   async revokeRefreshToken(target: RefreshTokenRevocation): Promise<void> {
     if ('tokenId' in target) {
       await this.call({ method: 'DELETE', path: `/api/jwt/refresh/${encodeURIComponent(target.tokenId)}`, auth: 'api-key' });

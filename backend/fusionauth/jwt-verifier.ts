@@ -52,6 +52,19 @@ function undiciFetch(dispatcher: Dispatcher) {
   };
 }
 
+/** jose's fetch hook, answered by a function that returns the JWKS document. */
+function keysThrough(fetchKeys: () => Promise<unknown>) {
+  return async (url: string): Promise<Response> => {
+    let doc: unknown;
+    try {
+      doc = await fetchKeys();
+    } catch (err) {
+      throw new JwtInvalidError('jwks-unavailable', `The identity server's keys could not be fetched from ${url}: ${(err as Error).message}`, { cause: err });
+    }
+    return new Response(JSON.stringify(doc), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+}
+
 function classify(err: unknown): JwtInvalidError {
   if (err instanceof JwtInvalidError) return err;
   const message = (err as Error).message;
@@ -77,8 +90,17 @@ function classify(err: unknown): JwtInvalidError {
  * Verifies JWTs issued by FusionAuth (or the embedded server) locally: keys from its JWKS, fetched once and
  * cached by jose (re-fetched when an unknown `kid` shows up), claims checked against the one clock.
  */
-export function createJwtVerifier(options: { jwksUrl: string; issuer: string; dispatcher?: Dispatcher; clock: Clock }): JwtVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { [customFetch]: undiciFetch(options.dispatcher ?? localhostAgent()) });
+export function createJwtVerifier(options: {
+  jwksUrl: string;
+  issuer: string;
+  dispatcher?: Dispatcher;
+  clock: Clock;
+  /** Fetches the JWKS another way (an application backend's traced FusionAuth client); else undici straight. */
+  fetchKeys?: () => Promise<unknown>;
+}): JwtVerifier {
+  const fetchKeys = options.fetchKeys;
+  const fetcher = fetchKeys ? keysThrough(fetchKeys) : undiciFetch(options.dispatcher ?? localhostAgent());
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { [customFetch]: fetcher });
   return {
     async verify(jwt, expected = {}) {
       try {

@@ -13,6 +13,7 @@ import { runInExchange } from '../trace/context.js';
 import { ACTOR_HEADER } from '../trace/types.js';
 import { createIdentityAdmin, type IdentityAdmin } from './admin.js';
 import { applicationApi } from './api-application.js';
+import { forgetBrowserRoute } from './forget-browser.js';
 import { jwtApi } from './api-jwt.js';
 import { loginApi } from './api-login.js';
 import { userApi } from './api-user.js';
@@ -95,7 +96,7 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
   app.use('/api', (_req, res) => sendEmpty(res, 404));
   app.use('/api', fusionAuthErrorHandler);
   app.use('/oauth2', noStore);
-  app.use(authorizeEndpoint(idp), tokenEndpoint(idp), sessionEndpoints(idp));
+  app.use(authorizeEndpoint(idp), tokenEndpoint(idp), sessionEndpoints(idp), forgetBrowserRoute(idp));
   app.use(ctx.pages.assets);
   app.use((_req, res) => sendError(res, 404, 'not_found', 'The identity server has no such page. Logins start at /oauth2/authorize.'));
   app.use(jsonErrorHandler);

@@ -3,6 +3,7 @@ import type { AppServices } from '../app/app-services.js';
 import type { LoginscopeContext } from '../context.js';
 import type { Demo, ExpireKind } from '../demo.js';
 import { sendError } from '../errors.js';
+import { openEventStream } from '../event-stream.js';
 import { APPS, type AppId } from '../hosts.js';
 import type { IdentityServer } from '../idp/identity-server.js';
 import { traceToHar } from '../trace/har.js';
@@ -41,18 +42,13 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
   });
 
   api.get('/events', (req, res: Response) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    res.write('retry: 2000\n\n');
-    const send = (kind: string, data: unknown) => res.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
-    const stopTrace = ctx.bus.subscribe((event) => send('trace', withPlumbingFlag(event)));
-    const stopSteps = demo.matcher.onHits((hits) => send('steps', hits));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    heartbeat.unref();
-    req.on('close', () => {
-      stopTrace();
-      stopSteps();
-      clearInterval(heartbeat);
-    });
+    const stops: Array<() => void> = [];
+    const send = openEventStream(req, res, () => stops.forEach((stop) => stop()));
+    if (!send) return;
+    stops.push(
+      ctx.bus.subscribe((event) => send('trace', withPlumbingFlag(event))),
+      demo.matcher.onHits((hits) => send('steps', hits)),
+    );
   });
 
   api.post('/workflow', (req, res) => {

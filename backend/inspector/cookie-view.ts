@@ -14,6 +14,10 @@ export interface CookieView {
   expires?: number;
   /** A browser-session cookie: gone when the browser closes, however long the server-side session lives. */
   session: boolean;
+  /** Deleted a moment ago (a Set-Cookie that expired it): shown struck through for a few seconds, then gone. */
+  deleted?: { at: number; by: string };
+  /** Set before the last Reset or switch and not replaced or deleted since: the browser still holds it. */
+  beforeReset?: boolean;
 }
 
 /** Where the cookie panel's data comes from: Electron's jar, or the jar rebuilt from what the server saw ("as observed"). */

@@ -67,10 +67,12 @@ export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<
     clockOffsetMs: ctx.clock.offset(),
     identity: { kind: ctx.config.identity.kind, publicUrl: apps.store.settings.publicUrl, check: identityStatus(ctx).lastCheck ?? null, observed: identityStatus(ctx).observedSince !== undefined },
     secureCookies: ctx.config.secureCookies,
+    /** Where the apps are, for links that open them. */
+    appUrls: { store: ctx.urls.store, forum: ctx.urls.forum },
     ttl: ctx.config.ttl,
     steps: workflow.steps.map((s) => {
       const st = stepState.get(s.n)!;
-      return { n: s.n, label: s.label, phase: s.phase, from: s.from, to: s.to, kind: s.kind, notation: s.notation ?? null, caption: s.caption, seen: st.seen, count: st.count, lastEventId: st.lastEventId, firstSeen: st.firstSeen, ...stepObservability(ctx, s) };
+      return { n: s.n, tag: s.tag ?? String(s.n), label: st.lastLabel ?? s.label, phase: s.phase, from: s.from, to: s.to, kind: s.kind, notation: s.notation ?? null, caption: s.caption, seen: st.seen, count: st.count, lastEventId: st.lastEventId, firstSeen: st.firstSeen, ...stepObservability(ctx, s) };
     }),
     cookieSource: cookies.source,
     cookies: cookiesByOrigin(cookies.byHost),
@@ -84,6 +86,9 @@ export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<
     idp: { refreshTokens: refreshTokens.slice(0, STATE_PAGE), ssoSessions: ssoSessions.slice(0, STATE_PAGE), users: identity ? identity.admin.users() : [] },
     attacks: demo.attackIds(),
     switches: demo.switches,
+    /** The switches that mean something in the shown workflow (the panel shows only these). */
+    switchesShown: workflow.switches,
+    resetGeneration: demo.generation,
     loot: demo.loot,
   };
 }

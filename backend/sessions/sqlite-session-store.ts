@@ -242,6 +242,12 @@ export class SqliteSessionStore extends session.Store {
     return due.length;
   }
 
+  /** Whether this session exists and has not ended or expired (a read: no event, no touch). */
+  isLive(sid: string): boolean {
+    const row = this.q.get.get(this.o.app, sid);
+    return row !== undefined && row.ended_at === null && this.expiryReason(row, this.o.clock.now()) === undefined;
+  }
+
   /** How many rows there are, and how many of them are live. */
   counts(): { total: number; live: number } {
     return this.q.counts.get(this.o.clock.now(), this.o.app)!;

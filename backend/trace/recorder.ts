@@ -5,9 +5,9 @@ import { runInExchange } from './context.js';
 import { parseCookieHeader } from './cookies.js';
 import { keptRequestHeaders } from './request-headers.js';
 import { summariseBody } from './summary.js';
-import { ACTOR_HEADER, type ExchangeEvent } from './types.js';
+import { ACTOR_HEADER, ATTACK_HEADER, type ExchangeEvent } from './types.js';
 
-const UNTRACED_PATHS = /^\/(assets\/|favicon|healthz$|@vite|@fs|@id|node_modules\/|src\/)/;
+const UNTRACED_PATHS = /^\/(assets\/|favicon|healthz$|loginscope\/events$|@vite|@fs|@id|node_modules\/|src\/)/;
 
 function captureBody(res: Response): () => Buffer {
   const chunks: Buffer[] = [];
@@ -67,6 +67,7 @@ export function traceRecorder(bus: TraceBus, origin: HostRole): RequestHandler {
     const requestCookies = parseCookieHeader(req.headers.cookie);
     const requestHeaders = keptRequestHeaders(req.headers);
     const body = captureBody(res);
+    const attack = actor === 'attacker' ? req.get(ATTACK_HEADER) : undefined;
     // 'close' comes after 'finish', and also when the client gives up: every started exchange is published once.
     // Whatever goes wrong while summarising, the exchange is still published, and nothing is thrown: this runs
     // after the answer, where an exception would end the whole process.
@@ -82,6 +83,7 @@ export function traceRecorder(bus: TraceBus, origin: HostRole): RequestHandler {
         path,
         requestCookies,
         requestHeaders,
+        ...(attack !== undefined && { attack }),
         status: res.writableFinished ? res.statusCode : 499,
         setCookies: [],
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,

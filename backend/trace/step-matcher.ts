@@ -17,6 +17,8 @@ export interface StepState {
   lastEventId: number | null;
   /** Order in which steps were first seen (1 = first); null until seen. */
   firstSeen: number | null;
+  /** The label of the last time it happened, when that differs from the catalogue's (a cached load, the request that carried a refresh). */
+  lastLabel: string | null;
 }
 
 
@@ -35,7 +37,8 @@ function withinMatches(within: WithinMatch | undefined, root: ExchangeEvent | un
     (within.actor === undefined || root.actor === within.actor) &&
     (within.origin === undefined || root.origin === within.origin) &&
     (within.method === undefined || root.method === within.method) &&
-    (within.path === undefined || root.path === within.path)
+    (within.path === undefined || root.path === within.path) &&
+    (within.attack === undefined || root.attack === within.attack)
   );
 }
 
@@ -54,12 +57,16 @@ export function matches(match: StepMatch, item: Item, root: ExchangeEvent | unde
     const m = match.exchange;
     const origins = asArray(m.origin);
     const statuses = asArray(m.status);
+    const paths = asArray(m.path);
+    const sent = Object.keys(e.requestCookies);
     return (
       (m.actor === undefined || e.actor === m.actor) &&
       (origins === undefined || origins.includes(e.origin)) &&
       (m.method === undefined || e.method === m.method) &&
-      (m.path === undefined || e.path === m.path) &&
+      (paths === undefined || paths.includes(e.path)) &&
       (statuses === undefined || statuses.includes(e.status)) &&
+      (m.attack === undefined || e.attack === m.attack) &&
+      (m.sendsCookies === undefined || m.sendsCookies.every((suffix) => sent.some((name) => name.endsWith(suffix)))) &&
       (m.caused === undefined || e.caused.some((c) => c.startsWith(m.caused!))) &&
       (m.notCaused === undefined || !e.caused.some((c) => c.startsWith(m.notCaused!))) &&
       (m.setsCookie === undefined || e.setCookies.some((line) => setCookieName(line).endsWith(m.setsCookie!))) &&
@@ -111,7 +118,7 @@ export class StepMatcher {
   }
 
   reset(): void {
-    this.state = new Map(this.steps.map((s) => [s.n, { n: s.n, seen: false, count: 0, lastEventId: null, firstSeen: null }]));
+    this.state = new Map(this.steps.map((s) => [s.n, { n: s.n, seen: false, count: 0, lastEventId: null, firstSeen: null, lastLabel: null }]));
     this.cursor = 0;
     this.seenOrder = 0;
     this.pending.clear();
@@ -191,6 +198,7 @@ export class StepMatcher {
       const st = this.state.get(step.n)!;
       st.count += 1;
       st.lastEventId = item.event.id;
+      st.lastLabel = step.labelFor && isExchange(item.event) ? step.labelFor(item.event) : null;
       if (!st.seen) {
         st.seen = true;
         st.firstSeen = ++this.seenOrder;
@@ -200,7 +208,7 @@ export class StepMatcher {
       this.labels.set(item.event.id, labels);
       // Labels of events the bus no longer keeps are useless: drop the oldest (Maps iterate in insertion order).
       if (this.labels.size > MAX_EVENTS) this.labels.delete(this.labels.keys().next().value!);
-      hits.push({ n: step.n, eventId: item.event.id, firstSeen: st.firstSeen!, ...(item.part && { part: item.part }) });
+      hits.push({ n: step.n, eventId: item.event.id, firstSeen: st.firstSeen!, ...(item.part && { part: item.part }), label: st.lastLabel ?? step.label });
     }
     if (hits.length) for (const listener of this.listeners) listener(hits);
   }

@@ -6,6 +6,8 @@ export type Actor = (typeof ACTORS)[number];
 
 /** Header our own HTTP clients set so the recorder can tell their calls from the browser's. */
 export const ACTOR_HEADER = 'x-loginscope-actor';
+/** Header the scripted attacker sets to say which attack a call belongs to (believed only with the actor key). */
+export const ATTACK_HEADER = 'x-loginscope-attack';
 
 /** Internal events: things that happen inside a system and that a step can point at. */
 export type InternalEventType =
@@ -56,6 +58,8 @@ export interface ExchangeEvent extends EventBase {
   responseBody?: string;
   contentType?: string;
   durationMs: number;
+  /** For the attacker's own calls: the scripted attack they belong to. */
+  attack?: string;
   /** Types of the events this exchange caused, in order (internal events and nested exchanges as `exchange:<origin> <METHOD> <path> <status>`). */
   caused: string[];
 }
@@ -75,6 +79,8 @@ export function isExchange(e: TraceEvent): e is ExchangeEvent {
 /** A step of the active workflow proven by an event (or one half of an exchange). */
 export interface StepHit {
   n: number;
+  /** The step's label as it really happened this time (a cached load, the request that carried a refresh). */
+  label: string;
   eventId: number;
   part?: 'request' | 'response';
   /** The step's place in first-seen order, so a live view can order without asking for the state. */

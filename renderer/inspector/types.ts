@@ -27,6 +27,9 @@ export type ExpireKind = 'session' | 'refresh-token' | 'sso-session';
 
 export interface StepView {
   n: number;
+  /** What the diagram shows and `data-step` carries: the seed's number, or A1… for an arrow the seed does not draw. */
+  tag: string;
+  /** As it last happened (a cached load, the request that carried a refresh), else the catalogue's. */
   label: string;
   phase: Phase;
   from: Lane;
@@ -71,14 +74,21 @@ export interface InspectorState {
   now: number;
   identity: { kind: 'embedded' | 'fusionauth'; publicUrl: string; check: ConnectionCheck | null; observed: boolean };
   secureCookies: boolean;
+  appUrls: Record<AppId, string>;
   ttl: Ttl;
   steps: StepView[];
   cookieSource: 'observed' | 'electron';
   cookies: Record<string, CookieView[]>;
   sessions: Record<AppId, SessionView[]>;
   idp: { refreshTokens: RefreshTokenView[]; ssoSessions: SsoSessionView[]; users: UserView[] };
-  attacks: Array<{ id: string; title: string }>;
+  attacks: AttackView[];
   switches: Switches;
+  switchesShown: Array<keyof Switches>;
+  resetGeneration: number;
+  /** How far the clock runs ahead of real time (kept across restarts). */
+  clockOffsetMs: number;
+  /** What each bounded list left out. */
+  leftOut: { sessions: Record<AppId, number>; refreshTokens: number; ssoSessions: number };
   loot: Loot[];
 }
 
@@ -91,9 +101,8 @@ export interface TraceEventFlags {
 }
 
 
-export interface AttackOutcome {
-  outcome: string;
-  succeeded: boolean;
-  status: number;
-  events: number[];
-}
+export type { AttackOutcome, AttackReadiness } from '../../backend/attacks/types.js';
+import type { AttackReadiness } from '../../backend/attacks/types.js';
+
+/** An attack as the panel lists it: what it needs, and what is missing now. */
+export type AttackView = { id: string; title: string } & AttackReadiness;

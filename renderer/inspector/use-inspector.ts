@@ -106,7 +106,10 @@ export function useInspector(api: InspectorApi) {
       // New objects, so components holding the steps array see the change before the snapshot catches up.
       const steps = current.steps.map((step) => {
         const mine = hits.filter((h) => h.n === step.n);
-        return mine.length ? { ...step, seen: true, count: step.count + mine.length, lastEventId: mine.at(-1)!.eventId, firstSeen: step.firstSeen ?? mine[0]!.firstSeen } : step;
+        if (!mine.length) return step;
+        const last = mine.at(-1)!;
+        // A label that depends on how it happened (cached load, the request that carried a refresh) follows the last hit.
+        return { ...step, seen: true, count: step.count + mine.length, lastEventId: last.eventId, firstSeen: step.firstSeen ?? mine[0]!.firstSeen, label: last.label };
       });
       state.value = { ...current, steps };
     }

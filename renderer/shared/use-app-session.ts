@@ -3,6 +3,7 @@ import { api, type ApiResult, type RenderedView, type User } from './api.js';
 import { browserWorkflows } from './workflows/index.js';
 import type { BrowserWorkflow, BrowserWorkflowFactory, LoginNotice, LoginUi, StartUpResult } from './workflows/types.js';
 import { useResource } from './use-resource.js';
+import { followResets } from './demo-reset.js';
 
 export type SessionPhase = 'starting' | 'failed' | 'leaving' | 'logged-out' | 'logged-in';
 
@@ -106,11 +107,16 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
   const onPageShow = (event: PageTransitionEvent) => {
     if (event.persisted) void start();
   };
+  let stopFollowingResets: () => void = () => undefined;
   onMounted(() => {
     window.addEventListener('pageshow', onPageShow);
+    stopFollowingResets = followResets();
     void start();
   });
-  onBeforeUnmount(() => window.removeEventListener('pageshow', onPageShow));
+  onBeforeUnmount(() => {
+    window.removeEventListener('pageshow', onPageShow);
+    stopFollowingResets();
+  });
 
   return { phase, problem, user, notice, login, logoutError, canLogOutEverywhere, protectedData, start, refresh, loggedIn, logOut };
 }

@@ -42,6 +42,7 @@ function seenOrder(inspector: Page): Promise<number[]> {
     .locator('[data-seen="true"]')
     .evaluateAll((els) =>
       els
+        .filter((el) => /^\d+$/.test(el.getAttribute('data-step') ?? ''))
         .map((el) => ({ n: Number(el.getAttribute('data-step')), order: Number(el.getAttribute('data-seen-order')) }))
         .sort((a, b) => a.order - b.order)
         .map((s) => s.n),
@@ -57,8 +58,12 @@ const sessionRows = (inspector: Page, app: 'store' | 'forum', status: 'active' |
 async function expectJarsMatch(context: BrowserContext, origins: Array<'store' | 'forum' | 'login'>) {
   const state = await ls.inspector.state<InspectorState>();
   for (const origin of origins) {
-    const real = (await context.cookies(ls.app.urls[origin])).map((c) => ({ name: c.name, value: c.value, httpOnly: c.httpOnly, sameSite: c.sameSite, hostOnly: !c.domain.startsWith('.') }));
-    const observed = (state.cookies[origin] ?? []).map((c) => ({ name: c.name, value: c.value, httpOnly: c.httpOnly, sameSite: c.sameSite, hostOnly: c.hostOnly }));
+    // Every cookie of the origin, whatever its path (the hosted form's token lives on /oauth2).
+    const host = new URL(ls.app.urls[origin]).hostname;
+    const real = (await context.cookies()).filter((c) => c.domain === host).map((c) => ({ name: c.name, value: c.value, httpOnly: c.httpOnly, sameSite: c.sameSite, hostOnly: !c.domain.startsWith('.') }));
+    // Each test has a fresh Playwright context, a different browser than the earlier test's: what the observed jar
+    // still holds from that one is labelled "from before Reset", and is not this browser's.
+    const observed = (state.cookies[origin] ?? []).filter((c) => !c.deleted && !c.beforeReset).map((c) => ({ name: c.name, value: c.value, httpOnly: c.httpOnly, sameSite: c.sameSite, hostOnly: c.hostOnly }));
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     expect(observed.sort(byName), `${origin} jar`).toEqual(real.sort(byName));
     expect(real.length, `${origin} has cookies`).toBeGreaterThan(0);
@@ -150,7 +155,9 @@ test('implicit-session: picked in the inspector, walked, then inspected', async 
   await inspector.getByLabel('Workflow', { exact: true }).selectOption({ label: implicit.title });
   await expect(inspector.getByRole('alertdialog')).toContainText(implicit.title);
   await inspector.getByRole('button', { name: 'Switch workflow' }).click();
-  await expect(diagram(inspector).locator('[data-step]')).toHaveCount(45);
+  // The seed's 45 arrows, then the added attacks' own (A1…).
+  await expect(diagram(inspector).locator('[data-step]:not([data-step^="A"])')).toHaveCount(45);
+  await expect(diagram(inspector).locator('[data-step^="A"]')).toHaveCount(8);
   await expect(diagram(inspector).locator('[data-seen="true"]')).toHaveCount(0);
 
   const page = await context.newPage();

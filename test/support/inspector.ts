@@ -44,15 +44,19 @@ export class InspectorClient {
 export interface InspectorState {
   workflow: string;
   now: number;
-  steps: Array<{ n: number; label: string; phase: string; seen: boolean; count: number; lastEventId: number | null; firstSeen: number | null }>;
-  cookies: Record<string, Array<{ name: string; value: string; httpOnly: boolean; hostOnly: boolean; sameSite: string }>>;
+  steps: Array<{ n: number; tag: string; label: string; phase: string; seen: boolean; count: number; lastEventId: number | null; firstSeen: number | null }>;
+  cookies: Record<string, Array<{ name: string; value: string; httpOnly: boolean; hostOnly: boolean; sameSite: string; path: string; deleted?: { at: number; by: string }; beforeReset?: boolean }>>;
   sessions: Record<'store' | 'forum', Array<{ sid: string; status: string; endReason: string | null; userEmail: string | null; origin?: string }>>;
   idp: { refreshTokens: Array<Record<string, unknown>>; ssoSessions: Array<Record<string, unknown>> };
   switches: Record<string, boolean>;
 }
 
-/** Steps in the order they were first seen, and those never seen. */
+/** The seed's own steps (an extra arrow, such as an added attack's, is tagged A1… instead of its number). */
+export const seedSteps = <S extends { n: number; tag: string }>(state: { steps: S[] }): S[] => state.steps.filter((s) => s.tag === String(s.n));
+
+/** The seed's steps in the order they were first seen, and those never seen. */
 export function seenOrder(state: InspectorState): { order: number[]; unseen: number[] } {
-  const seen = state.steps.filter((s) => s.seen).sort((a, b) => a.firstSeen! - b.firstSeen!);
-  return { order: seen.map((s) => s.n), unseen: state.steps.filter((s) => !s.seen).map((s) => s.n) };
+  const steps = seedSteps(state);
+  const seen = steps.filter((s) => s.seen).sort((a, b) => a.firstSeen! - b.firstSeen!);
+  return { order: seen.map((s) => s.n), unseen: steps.filter((s) => !s.seen).map((s) => s.n) };
 }

@@ -17,6 +17,7 @@ const backend = {
   inspectorUrl: `${urls.inspector}/?token=T`,
   inspectorToken: 'T',
   bus: { subscribe: () => () => {} },
+  demo: { onReset: () => () => {} },
 } as unknown as Backend;
 const embedded = validateConfig({ dataDir: '/tmp/loginscope-desktop' });
 const external = validateConfig({

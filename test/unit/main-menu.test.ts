@@ -80,18 +80,37 @@ describe('menuTemplate', () => {
 
 describe('createDemoControls', () => {
   const setup = (ok = true) => {
-    const inspectorApi = { post: vi.fn(async () => ok) };
+    // The backend announces every Reset and switch it performs; the fake does when the API is asked for one.
+    const listeners = new Set<() => void>();
+    const resets = { onReset: (listener: () => void) => (listeners.add(listener), () => listeners.delete(listener)) };
+    const announce = () => listeners.forEach((l) => l());
+    const inspectorApi = {
+      post: vi.fn(async (path: string) => {
+        if (ok && (path === '/api/reset' || path === '/api/workflow')) announce();
+        return ok;
+      }),
+    };
     const sessions = [new FakeSession('persist:loginscope-browser'), new FakeSession('persist:loginscope-attacker')];
     const tabs = createTabs({ store: 'http://store.localhost:1/', forum: 'http://forum.localhost:1/', attacker: 'http://attacker.localhost:1/' });
     const inspector = new FakeWebContents();
     const controls = createDemoControls({
       inspectorApi,
+      resets: resets as unknown as ControlOptions['resets'],
       sessions: sessions as unknown as ControlOptions['sessions'],
       tabs,
       inspector: inspector as unknown as ControlOptions['inspector'],
     });
-    return { controls, inspectorApi, sessions, tabs, inspector };
+    return { controls, inspectorApi, sessions, tabs, inspector, announce };
   };
+
+  it('a Reset from the sidebar (not the menu) also empties both browser jars and sends every tab home', async () => {
+    const { inspectorApi, sessions, tabs, announce } = setup();
+    const goHome = vi.spyOn(tabs, 'goHome');
+    announce();
+    await vi.waitFor(() => expect(goHome).toHaveBeenCalled());
+    expect(inspectorApi.post).not.toHaveBeenCalled();
+    for (const ses of sessions) expect(ses.clearStorageData).toHaveBeenCalled();
+  });
 
   it('resets the server state, empties both browser jars and sends every tab home', async () => {
     const { controls, inspectorApi, sessions, tabs } = setup();

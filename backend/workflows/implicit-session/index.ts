@@ -13,6 +13,7 @@ export const implicitSession: Workflow = {
   routes: (_app, services) => startSessionRoutes(services),
   resume: resumeSessionOnly,
   attacks: (deps) => [stolenSessionCookie(deps), fragmentTheft(deps), tokenInjection(deps)],
+  switches: ['injectedScript', 'audienceCheck'],
   clientInfo: (services) => ({
     authorize: {
       url: `${services.settings.publicUrl}/oauth2/authorize`,

@@ -11,4 +11,6 @@ export const nativeRefresh: Workflow = {
   routes: (_app, services) => nativeLoginRoutes(services),
   resume: resumeWithRefreshToken,
   attacks: (deps) => [stolenRefreshToken(deps), stolenSessionCookie(deps)],
+  // Both switches act on the implicit grant's pages and start-session API, which this workflow does not have.
+  switches: [],
 };
