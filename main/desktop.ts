@@ -33,7 +33,7 @@ export function openDesktop(config: LoginscopeConfig, backend: Loginscope): Main
 
   const tabs = createTabs({ store: `${urls.store}/`, forum: `${urls.forum}/`, attacker: `${urls.attacker}/` });
   const desktop = createMainWindow({ tabs, toolbarUrl: `${urls.inspector}/chrome`, inspectorUrl: backend.inspectorUrl, preload: preloadPath() });
-  registerIpc({ inspectorOrigin: urls.inspector, toolbar: desktop.toolbar.webContents, tabs });
+  registerIpc({ inspectorOrigin: urls.inspector, toolbar: desktop.toolbar.webContents, sidebar: desktop.inspector.webContents, tabs });
 
   const inspectorApi = inspectorClient(urls.inspector, backend.inspectorToken);
   // The cookie panel (and the attacks, which steal from it) show the victim's browser; the attacker's jar is its own tab.

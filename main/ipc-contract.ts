@@ -31,7 +31,12 @@ export const CHANNELS = {
   back: 'loginscope:toolbar:back',
   reload: 'loginscope:toolbar:reload',
   presenterMode: 'loginscope:inspector:presenter-mode',
+  openApp: 'loginscope:inspector:open-app',
 } as const;
+
+/** The apps the sidebar may open in their tab (never the attacker's, never another origin). */
+export const OPENABLE_APPS = ['store', 'forum'] as const;
+export type OpenableApp = (typeof OPENABLE_APPS)[number];
 
 /** What the toolbar page (`inspector.localhost/chrome`) may do: read tab state and drive the tabs. */
 export interface ToolbarBridge {
@@ -43,10 +48,12 @@ export interface ToolbarBridge {
   reload(): Promise<void>;
 }
 
-/** What the inspector sidebar may do: learn it runs in the desktop app, and follow presenter mode. */
+/** What the inspector sidebar may do: learn it runs in the desktop app, follow presenter mode, open an app's tab. */
 export interface InspectorBridge {
   readonly desktop: true;
   onPresenterMode(listener: (on: boolean) => void): () => void;
+  /** Shows the app's tab at this URL (which must be on that app's origin), as "log the user in first" needs. */
+  openApp(app: OpenableApp, url: string): Promise<void>;
 }
 
 /** The global names the preload exposes (one per role, never both in one page). */

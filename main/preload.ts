@@ -24,6 +24,7 @@ const toolbar: ToolbarBridge = {
 const inspector: InspectorBridge = {
   desktop: true,
   onPresenterMode: (listener) => subscribe(CHANNELS.presenterMode, listener),
+  openApp: (app, url) => ipcRenderer.invoke(CHANNELS.openApp, { app, url }) as Promise<void>,
 };
 
 const role = process.argv.find((arg) => arg.startsWith(ROLE_ARG))?.slice(ROLE_ARG.length);

@@ -25,6 +25,8 @@ export interface Tabs {
   forceReload(): void;
   /** Loads a URL in a tab (the attacker tab replaying a stolen session, for one). */
   open(id: TabId, url: string): void;
+  /** The tab's start page (its origin is the only one the sidebar may open in it). */
+  home(id: TabId): string;
   /** Every tab back to its start page (after a reset). */
   goHome(): void;
   onChange(listener: (state: ToolbarState) => void): void;
@@ -107,6 +109,7 @@ export function createTabs(homes: Readonly<Record<TabId, string>>): Tabs {
     open(id, url) {
       load(contentsOf(id), url, `${id} tab`);
     },
+    home: (id) => homes[id],
     goHome() {
       for (const id of TAB_IDS) {
         contentsOf(id).navigationHistory.clear();

@@ -42,7 +42,8 @@ export interface PostsResponse {
 }
 
 /** What the page has just shown; the trace needs it for steps that happen only in the browser ("shows the login form"). */
-export const RENDERED_VIEWS = ['login-form', 'cart', 'posts', 'session-ended'] as const;
+/** `logged-out`: the page after the user's own logout (not the seed's "show the login form again", which follows a 401). */
+export const RENDERED_VIEWS = ['login-form', 'cart', 'posts', 'session-ended', 'logged-out'] as const;
 export type RenderedView = (typeof RENDERED_VIEWS)[number];
 
 export interface UiEventRequest {

@@ -4,6 +4,7 @@ import { browserWorkflows } from './workflows/index.js';
 import type { BrowserWorkflow, BrowserWorkflowFactory, LoginNotice, LoginUi, StartUpResult } from './workflows/types.js';
 import { useResource } from './use-resource.js';
 import { followResets } from './demo-reset.js';
+import { DEMO_USER, takeLogInRequest } from './demo-user.js';
 
 export type SessionPhase = 'starting' | 'failed' | 'leaving' | 'logged-out' | 'logged-in';
 
@@ -41,10 +42,14 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
         protectedData.clear();
         notice.value = result.notice ?? null;
         phase.value = 'logged-out';
-        reportRendered([
-          ...(result.notice?.kind === 'session-ended' ? ['session-ended' as const] : []),
-          ...(workflow?.login.kind === 'password-form' ? ['login-form' as const] : []),
-        ]);
+        reportRendered(
+          result.byLogout
+            ? ['logged-out']
+            : [
+                ...(result.notice?.kind === 'session-ended' ? ['session-ended' as const] : []),
+                ...(workflow?.login.kind === 'password-form' ? ['login-form' as const] : []),
+              ],
+        );
         return;
       case 'leaving':
         phase.value = 'leaving';
@@ -72,7 +77,17 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
     }
     login.value = workflow.login;
     canLogOutEverywhere.value = Boolean(workflow.endSsoSession);
-    apply(await workflow.startUp());
+    const started = await workflow.startUp();
+    apply(started);
+    if (started.status === 'logged-out' && takeLogInRequest()) await logInDemoUser(workflow);
+  }
+
+  /** The inspector's "log the user in first": the normal login of this workflow, done for the user (traced, lit). */
+  async function logInDemoUser(w: BrowserWorkflow) {
+    if (w.login.kind === 'identity-server') return w.login.begin();
+    const outcome = await w.login.submit({ ...DEMO_USER });
+    if (outcome.ok) loggedIn(outcome.user);
+    else problem.value = outcome.message;
   }
 
   async function refresh() {
@@ -98,7 +113,7 @@ export function useAppSession<T>(loadProtected: () => Promise<ApiResult<T>>, pro
       return workflow.endSsoSession();
     }
     // Logged out here, but the identity server may still honour the refresh token: say so, never a clean logout.
-    if (res.ok) apply({ status: 'logged-out', ...(res.data && { notice: { kind: 'problem', message: res.data.message } }) });
+    if (res.ok) apply({ status: 'logged-out', byLogout: true, ...(res.data && { notice: { kind: 'problem', message: res.data.message } }) });
     else logoutError.value = res.error.message;
   }
 

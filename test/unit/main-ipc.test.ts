@@ -30,11 +30,34 @@ describe('registerIpc', () => {
 
   const setup = () => {
     const toolbar = new FakeWebContents();
+    const sidebar = new FakeWebContents();
     const tabs = createTabs(homes);
-    const dispose = registerIpc({ inspectorOrigin, toolbar: toolbar as unknown as Options['toolbar'], tabs });
+    const dispose = registerIpc({ inspectorOrigin, toolbar: toolbar as unknown as Options['toolbar'], sidebar: sidebar as unknown as Options['sidebar'], tabs });
     const fromToolbar = { sender: toolbar, senderFrame: new FakeWebFrameMain(`${inspectorOrigin}/chrome`) };
-    return { toolbar, tabs, dispose, fromToolbar };
+    const fromSidebar = { sender: sidebar, senderFrame: new FakeWebFrameMain(`${inspectorOrigin}/?token=T`) };
+    return { toolbar, sidebar, tabs, dispose, fromToolbar, fromSidebar };
   };
+
+  it('lets the sidebar open an app in its own tab ("log the user in first"), on that app’s origin only', async () => {
+    const { tabs, fromSidebar, fromToolbar } = setup();
+    const open = vi.spyOn(tabs, 'open');
+    await ipcMain.invoke(CHANNELS.openApp, fromSidebar, { app: 'forum', url: 'http://forum.localhost:9311/?loginscope=log-in' });
+    expect(open).toHaveBeenCalledWith('forum', 'http://forum.localhost:9311/?loginscope=log-in');
+    expect(tabs.active()).toBe('forum');
+    for (const bad of [
+      { app: 'attacker', url: 'http://attacker.localhost:9311/' },
+      { app: 'store', url: 'http://forum.localhost:9311/' },
+      { app: 'store', url: 'https://evil.example/' },
+      { app: 'store', url: 'not a url' },
+      { app: '__proto__', url: 'http://store.localhost:9311/' },
+      null,
+    ]) {
+      await expect(ipcMain.invoke(CHANNELS.openApp, fromSidebar, bad), JSON.stringify(bad)).rejects.toThrow(/openApp/);
+    }
+    // The toolbar has no business opening apps this way.
+    await expect(ipcMain.invoke(CHANNELS.openApp, fromToolbar, { app: 'store', url: 'http://store.localhost:9311/' })).rejects.toThrow(/untrusted sender/);
+    expect(open).toHaveBeenCalledTimes(1);
+  });
 
   it('answers the toolbar with the tab state', async () => {
     const { fromToolbar } = setup();

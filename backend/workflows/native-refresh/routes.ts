@@ -81,8 +81,10 @@ async function refreshSession(req: Request, services: AppServices, refreshToken:
     if (isRefreshFailure(err)) return undefined;
     throw err;
   }
-  // A FusionAuth with the Strict scope policy leaves email out of access tokens; then ask for the user by id.
-  const user = userFromTrustedJwt(refreshed.token) ?? userFromFusionAuth((await services.identity.retrieveUser(String(decodeJwt(refreshed.token).sub))).user);
+  // Access tokens carry the email at most (none under FusionAuth's Strict scope policy) and never the name: ask for
+  // the user by id, so the page greets them by name after a refresh as after the login.
+  const fromJwt = userFromTrustedJwt(refreshed.token);
+  const user = fromJwt && fromJwt.fullName !== fromJwt.email ? fromJwt : userFromFusionAuth((await services.identity.retrieveUser(String(decodeJwt(refreshed.token).sub))).user);
   await startSession(services, req, user, refreshed.token, 'refresh');
   return { sid: req.sessionID, user, ...(refreshed.refreshToken !== refreshToken && { rotatedRefreshToken: refreshed.refreshToken }) };
 }

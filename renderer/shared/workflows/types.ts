@@ -6,7 +6,8 @@ export type LoginNotice = { kind: 'session-ended' } | { kind: 'problem'; message
 /** Where the page stands after start-up, a login or a lost session. */
 export type StartUpResult =
   | { status: 'logged-in'; user: User }
-  | { status: 'logged-out'; notice?: LoginNotice }
+  /** `byLogout`: the user logged out here (the page reports that, not the seed's "login form again" after a 401). */
+  | { status: 'logged-out'; notice?: LoginNotice; byLogout?: true }
   /** The page is navigating away (to the identity server); show nothing interactive. */
   | { status: 'leaving' }
   /** The application backend could not tell; the page offers a retry. */
