@@ -249,9 +249,9 @@ test('implicit-session: picked in the inspector, walked, then inspected', async 
   expect(svg).toContain('Identity');
 
   // Expire now, per row: one session, then the SSO session.
-  await inspector.getByRole('button', { name: /^Expire forum session \S+ now$/ }).click();
+  await inspector.getByRole('button', { name: /^Expire now: forum session \S+$/ }).click();
   await expect(sessionRows(inspector, 'forum', 'ended')).toHaveAttribute('data-end-reason', 'forced');
-  await inspector.getByRole('button', { name: 'Expire the SSO session now' }).click();
+  await inspector.getByRole('button', { name: 'Expire now: the SSO session' }).click();
   await expect(inspector.locator('[data-testid="sso-row"][data-status="active"]')).toHaveCount(0);
 
   expect(problems).toEqual([]);
