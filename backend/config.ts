@@ -18,6 +18,12 @@ const embeddedIdentity = z
     /** OneTimeUse only: a replay of the token just rotated, this many seconds after, gets the new one back (FusionAuth 1.47+). */
     refreshTokenOneTimeUseGraceSeconds: z.number().int().min(0).max(86400).default(0),
     /**
+     * FusionAuth's application `oauthConfiguration.scopeHandlingPolicy`, for both applications. `Strict` (the default
+     * of new FusionAuth applications): access tokens carry no email claims, id tokens and userinfo follow the scopes,
+     * userinfo takes only access tokens with `openid`. `Compatibility`: as FusionAuth before 1.50.
+     */
+    scopeHandlingPolicy: z.enum(['Strict', 'Compatibility']).default('Strict'),
+    /**
      * Off, as in a default FusionAuth tenant (failed logins lock nobody until a login-preventing user action is configured).
      * On: that action, applied after tooManyAttempts failures within resetCountInSeconds, for actionDurationSeconds.
      */
@@ -82,6 +88,7 @@ export const configSchema = z
         refreshTokenUsagePolicy: 'Reusable',
         refreshTokenExpirationPolicy: 'Fixed',
         refreshTokenOneTimeUseGraceSeconds: 0,
+        scopeHandlingPolicy: 'Strict',
         lockout: LOCKOUT_OFF,
       }),
   })

@@ -54,7 +54,9 @@ function applicationBody(app: AppId, seed: IdentitySeed, port: number): Json {
         proofKeyForCodeExchangePolicy: 'Required',
         logoutURL: `${originUrl(app, port)}/`,
         logoutBehavior: 'RedirectOnly',
-        scopeHandlingPolicy: 'Compatibility',
+        // FusionAuth's default for new applications, and the embedded server's: access tokens name the user by sub only;
+        // the backends ask the User API for the email and name (native refresh, start-session API).
+        scopeHandlingPolicy: 'Strict',
       },
     },
   };

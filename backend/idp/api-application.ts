@@ -46,7 +46,7 @@ export async function applicationJson(idp: Idp, a: Application) {
       requireRegistration: false,
       clientAuthenticationPolicy: 'NotRequiredWhenUsingPKCE',
       proofKeyForCodeExchangePolicy: 'Required',
-      scopeHandlingPolicy: 'Compatibility',
+      scopeHandlingPolicy: idp.scopeHandling,
     },
   };
 }

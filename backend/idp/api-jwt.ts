@@ -13,9 +13,9 @@ import {
   UUID_PATTERN,
 } from './fusionauth-wire.js';
 import type { Idp } from './idp.js';
-import { exchangeRefreshToken, refreshTokenJson, refreshTokenStatus, type RefreshRejection } from './refresh-tokens.js';
+import { createRefreshToken, exchangeRefreshToken, refreshTokenJson, refreshTokenStatus, type RefreshRejection } from './refresh-tokens.js';
 import type { RefreshTokenRecord } from './store.js';
-import { signAccessToken, verifyOwnToken } from './tokens.js';
+import { registrationFor, signAccessToken, tokenKind, verifyOwnJwt, verifyOwnToken } from './tokens.js';
 
 function cookie(req: Request, name: string): string | undefined {
   const raw = parseCookieHeader(req.headers.cookie)[name];
@@ -44,7 +44,7 @@ function emitRejected(idp: Idp, reason: RefreshRejection, record: RefreshTokenRe
   idp.emit('idp.refresh.rejected', { reason, via, ...(record && { refreshTokenId: record.id, userId: record.userId, applicationId: record.applicationId }), ...(app && { app }) });
 }
 
-/** The JWT APIs: refresh, validate, retrieve and revoke refresh tokens, public keys. */
+/** The JWT APIs: refresh, validate, issue, retrieve and revoke refresh tokens, public keys. */
 export function jwtApi(idp: Idp): Router {
   const router = express.Router();
   const apiKey = requireApiKey(idp);
@@ -142,6 +142,41 @@ export function jwtApi(idp: Idp): Router {
   };
   router.delete('/api/jwt/refresh/:tokenId', apiKey, tenant, revoke);
   router.delete('/api/jwt/refresh', apiKey, tenant, revoke);
+
+  // The Issue API: a JWT for another application of the tenant, from a JWT of one. JWT authentication (Bearer or
+  // the access_token cookie); the new token keeps the presented one's expiration. 202 when the user is not
+  // registered to the target application (no applicationId or roles in the token), as FusionAuth answers.
+  router.get('/api/jwt/issue', tenant, async (req, res) => {
+    const jwt = bearerToken(req);
+    const verified = jwt ? await verifyOwnJwt(idp, jwt) : undefined;
+    const claims = verified?.payload;
+    const user = typeof claims?.sub === 'string' ? idp.store.userById(claims.sub) : undefined;
+    if (!claims || !user || typeof claims.exp !== 'number' || tokenKind(claims, verified.header) !== 'access_token') return sendEmpty(res, 401);
+    const applicationId = typeof req.query.applicationId === 'string' && req.query.applicationId !== '' ? req.query.applicationId : undefined;
+    if (!applicationId) return void res.status(400).json(fieldError('applicationId', 'missing', 'You must specify the [applicationId] parameter.'));
+    if (!UUID_PATTERN.test(applicationId)) return void res.status(400).json(fieldError('applicationId', 'couldNotConvert', 'Invalid [applicationId]: it must be a UUID.'));
+    const application = idp.directory.byId(applicationId.toLowerCase());
+    if (!application) return void res.status(400).json(fieldError('applicationId', 'invalid', `The Id [${applicationId}] is not a valid application.`));
+    const registered = Boolean(registrationFor(idp, user.id, application.id));
+
+    // A refresh token for the target application only from a live one of the same user (the cookie wins over the
+    // parameter), when the target generates them; it keeps the source token's start, so it ends when that one does.
+    const presented = cookie(req, 'refresh_token') ?? (typeof req.query.refreshToken === 'string' && req.query.refreshToken !== '' ? req.query.refreshToken : undefined);
+    const source = presented ? idp.store.refreshTokenByValue(presented) : undefined;
+    const refresh =
+      source && source.userId === user.id && refreshTokenStatus(idp, source) === 'active' && registered && application.generateRefreshTokens
+        ? createRefreshToken(idp, { userId: user.id, application, authInstant: source.authInstant, grantType: source.grantType, startInstant: source.startInstant })
+        : undefined;
+    const access = await signAccessToken(idp, {
+      user,
+      application,
+      authenticationType: 'JWT_SSO',
+      authInstant: typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : idp.now(),
+      expiresAtSeconds: claims.exp,
+      ...(refresh && { refreshTokenId: refresh.id }),
+    });
+    res.status(registered ? 200 : 202).json({ ...(refresh && { refreshToken: refresh.token }), token: access.token });
+  });
 
   router.get('/api/jwt/public-key', async (req, res) => {
     const keys = await idp.keys;

@@ -16,6 +16,7 @@ import { applicationApi } from './api-application.js';
 import { forgetBrowserRoute } from './forget-browser.js';
 import { jwtApi } from './api-jwt.js';
 import { loginApi } from './api-login.js';
+import { logoutApi } from './api-logout.js';
 import { userApi } from './api-user.js';
 import { loadDirectory } from './directory.js';
 import { fusionAuthErrorHandler, sendEmpty } from './fusionauth-wire.js';
@@ -23,8 +24,9 @@ import type { Idp } from './idp.js';
 import { loadOrCreateSigningKeys } from './keys.js';
 import { authorizeEndpoint } from './oauth-authorize.js';
 import { sessionEndpoints } from './oauth-session.js';
+import { introspectionEndpoint } from './oauth-introspect.js';
 import { tokenEndpoint } from './oauth-token.js';
-import { initialRefreshTokenPolicy } from './policy.js';
+import { initialRefreshTokenPolicy, scopeHandlingPolicy } from './policy.js';
 import { IDENTITY_MIGRATIONS } from './schema.js';
 import { applyIdentitySeed, readIdentitySeed } from './seed.js';
 import { IdentityStore } from './store.js';
@@ -84,6 +86,7 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
     formKey: store.setting('formKey')!,
     keys,
     policy: initialRefreshTokenPolicy(ctx.config),
+    scopeHandling: scopeHandlingPolicy(ctx.config),
     now: () => ctx.clock.now(),
     emit: (type, data) => void ctx.bus.emit(type, 'idp', data),
   };
@@ -92,11 +95,11 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
   app.use(joinCallersExchange(ctx.bus));
   app.use(wellKnown(idp));
   app.use('/api', noStore, jsonBody('64kb'), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
-  app.use(loginApi(idp), jwtApi(idp), userApi(idp), applicationApi(idp));
+  app.use(loginApi(idp), logoutApi(idp), jwtApi(idp), userApi(idp), applicationApi(idp));
   app.use('/api', (_req, res) => sendEmpty(res, 404));
   app.use('/api', fusionAuthErrorHandler);
   app.use('/oauth2', noStore);
-  app.use(authorizeEndpoint(idp), tokenEndpoint(idp), sessionEndpoints(idp), forgetBrowserRoute(idp));
+  app.use(authorizeEndpoint(idp), tokenEndpoint(idp), introspectionEndpoint(idp), sessionEndpoints(idp), forgetBrowserRoute(idp));
   app.use(ctx.pages.assets);
   app.use((_req, res) => sendError(res, 404, 'not_found', 'The identity server has no such page. Logins start at /oauth2/authorize.'));
   app.use(jsonErrorHandler);

@@ -2,7 +2,7 @@ import type { LoginscopeContext } from '../context.js';
 import type { InternalEventType } from '../trace/types.js';
 import type { Directory } from './directory.js';
 import type { SigningKeys } from './keys.js';
-import type { RefreshTokenPolicy } from './policy.js';
+import type { RefreshTokenPolicy, ScopeHandlingPolicy } from './policy.js';
 import type { IdentityStore } from './store.js';
 
 /** What every part of the identity server is built from; made once in createIdentityServer. */
@@ -19,6 +19,8 @@ export interface Idp {
   formKey: string;
   keys: Promise<SigningKeys>;
   policy: RefreshTokenPolicy;
+  /** FusionAuth's `oauthConfiguration.scopeHandlingPolicy`, the same for both applications (config, default Strict). */
+  scopeHandling: ScopeHandlingPolicy;
   now(): number;
   emit(type: Extract<InternalEventType, `idp.${string}`>, data: Record<string, unknown>): void;
 }

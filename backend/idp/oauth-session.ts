@@ -5,7 +5,7 @@ import { bearerToken } from './api-jwt.js';
 import { renderHostedPage } from './hosted-page.js';
 import type { Idp } from './idp.js';
 import { SSO_COOKIE, ssoCookieOptions } from './sso-sessions.js';
-import { verifyOwnToken } from './tokens.js';
+import { tokenKind, verifyOwnJwt } from './tokens.js';
 
 function audienceOf(idToken: string | undefined): string | undefined {
   if (!idToken) return undefined;
@@ -17,7 +17,7 @@ function audienceOf(idToken: string | undefined): string | undefined {
   }
 }
 
-/** `/oauth2/logout` (ends the SSO session, revokes no refresh token) and `/oauth2/userinfo`. */
+/** `/oauth2/logout` (ends the SSO session, revokes no refresh token) and `/oauth2/userinfo` (by the scope handling policy). */
 export function sessionEndpoints(idp: Idp): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 });
@@ -55,21 +55,37 @@ export function sessionEndpoints(idp: Idp): Router {
 
   const userinfo = async (req: Request, res: Response) => {
     const jwt = bearerToken(req);
-    const claims = jwt ? await verifyOwnToken(idp, jwt) : undefined;
+    const verified = jwt ? await verifyOwnJwt(idp, jwt) : undefined;
+    const claims = verified?.payload;
     const user = typeof claims?.sub === 'string' ? idp.store.userById(claims.sub) : undefined;
-    if (!claims || !user) {
+    const refuse = (description: string) => {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      return void res.status(401).json({ error: 'invalid_token', error_description: 'The access token is missing, expired or not valid.', error_reason: 'access_token_invalid' });
-    }
+      res.status(401).json({ error: 'invalid_token', error_description: description, error_reason: 'access_token_invalid' });
+    };
+    if (!verified || !claims || !user) return refuse('The access token is missing, expired or not valid.');
+    const scopes = new Set(typeof claims.scope === 'string' ? claims.scope.split(' ') : []);
     const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
-    res.json({
-      sub: user.id,
-      email: user.email,
-      email_verified: true,
+    const profile = {
       ...(user.firstName && { given_name: user.firstName }),
       ...(user.lastName && { family_name: user.lastName }),
       ...(name && { name }),
       preferred_username: user.email,
+    };
+    if (idp.scopeHandling === 'Strict') {
+      // Strict: an access token from an OAuth grant with `openid` in its scope, answered with the claims of its scopes.
+      if (tokenKind(claims, verified.header) !== 'access_token') return refuse('The UserInfo endpoint takes an access token, not an id token.');
+      if (!scopes.has('openid')) return refuse('The access token was not granted the openid scope.');
+      return void res.json({
+        sub: user.id,
+        ...(scopes.has('email') && { email: user.email, email_verified: true }),
+        ...(scopes.has('profile') && profile),
+      });
+    }
+    res.json({
+      sub: user.id,
+      email: user.email,
+      email_verified: true,
+      ...profile,
       tid: idp.directory.tenant.id,
       ...(typeof claims.applicationId === 'string' && { applicationId: claims.applicationId, roles: claims.roles }),
     });

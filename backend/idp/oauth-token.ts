@@ -7,7 +7,7 @@ import { createRefreshToken, exchangeRefreshToken } from './refresh-tokens.js';
 import type { RefreshTokenRecord, UserRecord } from './store.js';
 import { signAccessToken, signIdToken, type AuthenticationType } from './tokens.js';
 
-function oauthError(res: Response, status: number, error: string, reason: string, description: string): void {
+export function oauthError(res: Response, status: number, error: string, reason: string, description: string): void {
   res.status(status).json({ error, error_description: description, error_reason: reason });
 }
 
@@ -17,7 +17,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-interface Client {
+export interface Client {
   application: Application;
   /** A client secret was presented and matched. */
   authenticated: boolean;
@@ -27,7 +27,7 @@ interface Client {
  * The client from `Authorization: Basic` or the form's client_id/client_secret. A wrong secret is 401;
  * no secret at all is allowed here and judged per grant (the kickstart's `NotRequiredWhenUsingPKCE`).
  */
-function identifyClient(idp: Idp, req: Request, body: Record<string, string>, res: Response): Client | undefined {
+export function identifyClient(idp: Idp, req: Request, body: Record<string, string>, res: Response): Client | undefined {
   let clientId = body.client_id;
   let secret = body.client_secret;
   const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');

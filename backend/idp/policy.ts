@@ -27,3 +27,14 @@ export function initialRefreshTokenPolicy(config: LoginscopeConfig): RefreshToke
     deadTokenStatus: identity?.deadRefreshTokenStatus ?? 400,
   };
 }
+
+/**
+ * FusionAuth's `scopeHandlingPolicy`. `Strict`: access tokens name the user by `sub` only, id tokens and userinfo
+ * answer the claims of the granted scopes, userinfo takes only access tokens whose scope has `openid`.
+ * `Compatibility`: email claims in every token, userinfo takes any of our tokens, as before FusionAuth 1.50.
+ */
+export type ScopeHandlingPolicy = 'Strict' | 'Compatibility';
+
+export function scopeHandlingPolicy(config: LoginscopeConfig): ScopeHandlingPolicy {
+  return config.identity.kind === 'embedded' ? config.identity.scopeHandlingPolicy : 'Strict';
+}

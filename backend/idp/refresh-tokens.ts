@@ -29,6 +29,8 @@ export interface NewRefreshToken {
   grantType: string;
   scopes?: string[];
   publicClient?: boolean;
+  /** When its lifetime starts (default now): the Issue API's token shares its source token's. */
+  startInstant?: number;
 }
 
 export function createRefreshToken(idp: Idp, req: NewRefreshToken): RefreshTokenRecord {
@@ -39,7 +41,7 @@ export function createRefreshToken(idp: Idp, req: NewRefreshToken): RefreshToken
     applicationId: req.application.id,
     userId: req.userId,
     insertInstant: now,
-    startInstant: now,
+    startInstant: req.startInstant ?? now,
     authInstant: req.authInstant,
     grantType: req.grantType,
     scopes: req.scopes ?? [],

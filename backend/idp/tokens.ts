@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import type { Application } from './directory.js';
 import type { Idp } from './idp.js';
 import { SIGNING_ALG } from './keys.js';
 import type { RegistrationRecord, UserRecord } from './store.js';
 
-export type AuthenticationType = 'PASSWORD' | 'REFRESH_TOKEN';
+export type AuthenticationType = 'PASSWORD' | 'REFRESH_TOKEN' | 'JWT_SSO';
 
 export interface AccessTokenRequest {
   user: UserRecord;
@@ -21,6 +21,8 @@ export interface AccessTokenRequest {
   grant?: string;
   /** May only shorten the configured TTL. */
   ttlSeconds?: number;
+  /** Epoch seconds: the token ends then instead (the Issue API keeps the source token's expiration). */
+  expiresAtSeconds?: number;
 }
 
 export interface IssuedToken {
@@ -38,19 +40,28 @@ export function registrationFor(idp: Idp, userId: string, applicationId: string 
 }
 
 /**
+ * Email claims in an access token: under `Compatibility` always; under `Strict` (FusionAuth's default for new
+ * applications) never, the token names its user by `sub` only; without an application (Login API with no
+ * applicationId) no application policy applies, and FusionAuth keeps them.
+ */
+function accessTokenHasEmail(idp: Idp, application: Application | undefined): boolean {
+  return idp.scopeHandling === 'Compatibility' || application === undefined;
+}
+
+/**
  * An access token as FusionAuth's Login API and OAuth endpoints issue it. `applicationId` and `roles` only
- * when the user is registered; email claims are kept (the kickstart's `scopeHandlingPolicy: Compatibility`).
+ * when the user is registered; email claims as the scope handling policy says.
  */
 export async function signAccessToken(idp: Idp, req: AccessTokenRequest): Promise<IssuedToken> {
   const keys = await idp.keys;
   const now = idp.now();
-  const ttlSeconds = Math.min(req.ttlSeconds ?? Infinity, idp.ctx.config.ttl.accessTokenSeconds);
+  const byConfig = Math.min(req.ttlSeconds ?? Infinity, idp.ctx.config.ttl.accessTokenSeconds);
+  const ttlSeconds = req.expiresAtSeconds !== undefined ? Math.max(0, req.expiresAtSeconds - seconds(now)) : byConfig;
   const jti = randomUUID();
   const registration = registrationFor(idp, req.user.id, req.application?.id);
   const claims: JWTPayload = {
     authenticationType: req.authenticationType,
-    email: req.user.email,
-    email_verified: true,
+    ...(accessTokenHasEmail(idp, req.application) && { email: req.user.email, email_verified: true }),
     ...(req.application && { aud: req.application.id }),
     ...(registration && { applicationId: registration.applicationId, roles: registration.roles }),
     ...(req.scope !== undefined && { scope: req.scope }),
@@ -110,7 +121,8 @@ export async function signIdToken(idp: Idp, req: IdTokenRequest): Promise<string
     ...(req.nonce && { nonce: req.nonce }),
     ...(req.ssoSessionId && { sid: req.ssoSessionId }),
     ...(req.accessToken && { at_hash: atHash(req.accessToken) }),
-    ...(scopes.has('email') && { email: req.user.email, email_verified: true }),
+    // Compatibility puts the email claims in every id token; Strict only with the `email` scope.
+    ...((scopes.has('email') || idp.scopeHandling === 'Compatibility') && { email: req.user.email, email_verified: true }),
     ...(scopes.has('profile') && {
       ...(req.user.firstName && { given_name: req.user.firstName }),
       ...(req.user.lastName && { family_name: req.user.lastName }),
@@ -132,20 +144,34 @@ export async function signIdToken(idp: Idp, req: IdTokenRequest): Promise<string
 }
 
 /**
- * Checks one of our own access tokens: our key, RS256 only (so `alg: none` and HMAC forgeries fail), our issuer,
- * not expired by the one clock. Returns the claims, or undefined for any failure (callers answer 401).
+ * Checks one of our own tokens: our key, RS256 only (so `alg: none` and HMAC forgeries fail), our issuer,
+ * not expired by the one clock. Returns the claims and header, or undefined for any failure (callers answer 401).
  */
-export async function verifyOwnToken(idp: Idp, jwt: string): Promise<JWTPayload | undefined> {
+export async function verifyOwnJwt(idp: Idp, jwt: string): Promise<{ payload: JWTPayload; header: JWTHeaderParameters } | undefined> {
   const keys = await idp.keys;
   try {
-    const { payload } = await jwtVerify(jwt, keys.publicKey, {
+    const { payload, protectedHeader } = await jwtVerify(jwt, keys.publicKey, {
       algorithms: [SIGNING_ALG],
       issuer: idp.issuer,
       currentDate: new Date(idp.now()),
     });
-    return payload;
+    return { payload, header: protectedHeader };
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return undefined;
     throw err;
   }
+}
+
+export async function verifyOwnToken(idp: Idp, jwt: string): Promise<JWTPayload | undefined> {
+  return (await verifyOwnJwt(idp, jwt))?.payload;
+}
+
+/**
+ * Which of our tokens this is, from what FusionAuth itself puts in them: access tokens from an OAuth grant carry
+ * `gty` in their header; id tokens carry `at_hash` (issued with an access token) or `nonce`, which access tokens never do.
+ * An id token with neither (`response_type=id_token` without a nonce) counts as an access token.
+ */
+export function tokenKind(payload: JWTPayload, header: JWTHeaderParameters): 'access_token' | 'id_token' {
+  if (Array.isArray(header.gty)) return 'access_token';
+  return 'at_hash' in payload || 'nonce' in payload ? 'id_token' : 'access_token';
 }

@@ -248,7 +248,7 @@ describe('connection check and the identity routes with the embedded server', ()
         authorizedRedirectURLs: [`${app.urls.store}/oauth-redirect`],
         enabledGrants: expect.arrayContaining(['implicit', 'refresh_token']),
         generateRefreshTokens: true,
-        scopeHandlingPolicy: 'Compatibility',
+        scopeHandlingPolicy: 'Strict',
       },
     });
     // As in FusionAuth, the application names its key by id; the JWKS lists it by kid, a different value.

@@ -228,7 +228,8 @@ describe('OAuth front end of the embedded identity server', () => {
   });
 
   it('userinfo answers for a valid access token and 401 otherwise', async () => {
-    const res = await logIn(new Browser(), implicit());
+    // Strict scope handling (the default): the access token needs the openid scope.
+    const res = await logIn(new Browser(), implicit(store, storeRedirect, { response_type: 'id_token token', scope: 'openid email profile', nonce: 'n-1' }));
     const token = fragment(res.location).get('access_token')!;
     const info = await new Browser().fetch(`${app.urls.login}/oauth2/userinfo`, { headers: { authorization: `Bearer ${token}` } });
     expect(info.status).toBe(200);

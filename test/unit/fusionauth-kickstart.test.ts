@@ -77,7 +77,7 @@ describe('assets/fusionauth/kickstart.json', () => {
       expect(jwtConfiguration.timeToLiveInSeconds).toBeGreaterThan(0);
       expect(jwtConfiguration.refreshTokenTimeToLiveInMinutes).toBeGreaterThan(0);
       expect(oauthConfiguration.enabledGrants).toEqual(expect.arrayContaining(['implicit', 'refresh_token']));
-      expect(oauthConfiguration).toMatchObject({ generateRefreshTokens: true, scopeHandlingPolicy: 'Compatibility', authorizedURLValidationPolicy: 'ExactMatch' });
+      expect(oauthConfiguration).toMatchObject({ generateRefreshTokens: true, scopeHandlingPolicy: 'Strict', authorizedURLValidationPolicy: 'ExactMatch' });
       const expected = `${originUrls(9311)[app]}/oauth-redirect`;
       expect(oauthConfiguration.authorizedRedirectURLs).toEqual([expected]);
       expect(oauthConfiguration.authorizedRedirectURLs).toEqual([redirectUri(app, DEFAULT_APP_PORT)]);

@@ -1,8 +1,10 @@
 import express, { type Request, type Response } from 'express';
+import { decodeJwt } from 'jose';
 import { startSession, type AppServices } from '../../app/app-services.js';
 import { isIdentityOutage } from '../../app/identity-outage.js';
-import { userFromTrustedJwt } from '../../app/session-user.js';
+import { userFromFusionAuth, userFromTrustedJwt } from '../../app/session-user.js';
 import { sendError } from '../../errors.js';
+import { FusionAuthError } from '../../fusionauth/errors.js';
 import { JwtInvalidError } from '../../fusionauth/jwt-verifier.js';
 import type { SessionUser } from '../../sessions/session-data.js';
 
@@ -33,8 +35,18 @@ export function startSessionRoutes(services: AppServices): express.Router {
       if (err instanceof JwtInvalidError && !isIdentityOutage(err)) return sendError(res, 401, `invalid_token_${err.reason}`, REASONS[err.reason] ?? 'The token is not valid.');
       throw err;
     }
-    const user = userFromTrustedJwt(token);
-    if (!user) return sendError(res, 401, 'invalid_token_claims', 'The token names no user (sub and email are required).');
+    // Under FusionAuth's Strict scope policy (its default) an access token names its user by `sub` only: ask the User API.
+    const sub = decodeJwt(token).sub;
+    if (typeof sub !== 'string' || sub === '') return sendError(res, 401, 'invalid_token_claims', 'The token names no user (sub is required).');
+    let user = userFromTrustedJwt(token);
+    if (!user) {
+      try {
+        user = userFromFusionAuth((await services.identity.retrieveUser(sub)).user);
+      } catch (err) {
+        if (err instanceof FusionAuthError && err.status === 404) return sendError(res, 401, 'invalid_token_claims', 'The token names a user the identity server does not know.');
+        throw err;
+      }
+    }
     await startSession(services, req, user, token, 'start-session');
     res.json({ user });
   });
