@@ -8,7 +8,8 @@ import { apps, expect, test, useLoginscope } from './support/fixtures.js';
  */
 
 const ls = useLoginscope();
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+// axe over the inspector's SVG (hundreds of nodes) takes seconds per state on two cores.
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -107,5 +108,117 @@ test('the inspector: fresh, mid-walk, step detail, after an attack, confirm box,
   await expect(apps.cart(page)).toBeVisible();
   await expect(diagram(inspector).locator('[data-step="16"]')).toHaveAttribute('data-seen', 'true');
   await expectAccessible(inspector, 'inspector, implicit-session mid-walk');
+  await ls.inspector.workflow('native-refresh');
+});
+
+/** No sideways scrolling (WCAG 1.4.10): the document is no wider than the viewport. */
+async function expectNoHorizontalScroll(page: Page, what: string) {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(scroll, `${what}: ${scroll}px of content in a ${client}px window`).toBeLessThanOrEqual(client);
+}
+
+test('every page reflows at 320 px wide, and its main action is reachable', async ({ context }) => {
+  await ls.inspector.post('/reset');
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`${ls.app.urls.store}/`);
+  await expect(apps.loginForm(page)).toBeVisible();
+  await expectNoHorizontalScroll(page, 'store, logged out');
+  await apps.logInWithForm(page);
+  await expect(apps.cart(page)).toBeVisible();
+  await expectNoHorizontalScroll(page, 'store, logged in');
+  await expect(page.getByRole('button', { name: 'Log out', exact: true })).toBeInViewport({ ratio: 1 });
+
+  await page.goto(`${ls.app.urls.forum}/`);
+  await expect(apps.loginForm(page)).toBeVisible();
+  await expectNoHorizontalScroll(page, 'forum, logged out');
+  await apps.logInWithForm(page);
+  await expect(apps.posts(page)).toBeVisible();
+  await expectNoHorizontalScroll(page, 'forum, logged in');
+
+  await page.goto('about:blank');
+  await ls.inspector.workflow('implicit-session');
+  await page.goto(`${ls.app.urls.store}/`);
+  await page.getByRole('button', { name: 'Log in with FusionAuth' }).click();
+  await expect(page.getByLabel('Password')).toBeVisible();
+  await expectNoHorizontalScroll(page, 'hosted login');
+  await page.getByRole('button', { name: 'Log in', exact: true }).scrollIntoViewIfNeeded();
+  await expect(page.getByRole('button', { name: 'Log in', exact: true })).toBeInViewport();
+  await page.goto('about:blank');
+  await ls.inspector.workflow('native-refresh');
+
+  const inspector = await openInspector(context, 320, 640);
+  await expectNoHorizontalScroll(inspector, 'inspector');
+  await inspector.getByRole('button', { name: /Presenter/ }).click();
+  await expectNoHorizontalScroll(inspector, 'inspector, presenter mode');
+  // Scrolled down, the top bar must leave most of a small window for the content (it is not stuck over it).
+  await inspector.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const bar = await inspector.locator('header.topbar').boundingBox();
+  const visible = Math.max(0, Math.min(640, bar!.y + bar!.height) - Math.max(0, bar!.y));
+  expect(visible, 'presenter top bar still covering the 320×640 window after scrolling').toBeLessThanOrEqual(640 / 3);
+});
+
+test('keyboard only: log in, open the cart, advance the clock, run an attack, switch the workflow; focus stays visible and sensible', async ({ context }) => {
+  await ls.inspector.post('/reset');
+  const page = await context.newPage();
+  await page.goto(`${ls.app.urls.store}/`);
+  await expect(apps.loginForm(page)).toBeVisible();
+  await page.getByLabel('Email').focus();
+  await page.keyboard.type('demo@example.com');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('demo-password');
+  await page.keyboard.press('Enter');
+  await expect(apps.cart(page)).toBeVisible();
+
+  const inspector = await openInspector(context);
+  const focused = () => inspector.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return el && el !== document.body ? `${el.tagName.toLowerCase()}:${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40)}` : 'body';
+  });
+
+  // The diagram is one tab stop; arrows move inside it; Enter opens the step.
+  const diagramSteps = diagram(inspector).locator('[data-step]');
+  await expect(diagramSteps.and(inspector.locator('[tabindex="0"]'))).toHaveCount(1);
+  await diagramSteps.and(inspector.locator('[tabindex="0"]')).focus();
+  const start = await inspector.evaluate(() => document.activeElement?.getAttribute('data-step'));
+  await inspector.keyboard.press('ArrowUp');
+  const moved = await inspector.evaluate(() => document.activeElement?.getAttribute('data-step'));
+  expect(moved).not.toBe(start);
+  await inspector.keyboard.press('Enter');
+  await expect(inspector.getByRole('region', { name: 'Exchange detail' })).toBeInViewport();
+
+  // Clock: focus stays on the button pressed.
+  const later = inspector.getByRole('button', { name: 'A while later', exact: true });
+  await later.focus();
+  await inspector.keyboard.press('Enter');
+  await expect(inspector.getByTestId('sessions-panel').locator('[data-end-reason="expired-idle"]')).toHaveCount(1);
+  await expect(later).toBeFocused();
+
+  // An attack from the keyboard: focus stays on its button, the outcome is announced.
+  const attack = inspector.getByRole('button', { name: 'Stolen refresh token', exact: true });
+  await attack.focus();
+  await inspector.keyboard.press('Space');
+  await expect(inspector.getByTestId('attack-outcome')).toBeVisible();
+  await expect(attack).toBeFocused();
+
+  // Reset asks; the question takes the focus; Escape closes it and gives the focus back.
+  const reset = inspector.getByRole('button', { name: 'Reset', exact: true });
+  await reset.focus();
+  await inspector.keyboard.press('Enter');
+  await expect(inspector.getByRole('button', { name: 'Reset the demo' })).toBeFocused();
+  await inspector.keyboard.press('Escape');
+  await expect(inspector.getByRole('alertdialog')).toHaveCount(0);
+  await expect(reset).toBeFocused();
+
+  // Switching the workflow from the keyboard: the picker, the question, then back to the picker.
+  const picker = inspector.getByLabel('Workflow', { exact: true });
+  await picker.focus();
+  await picker.selectOption('implicit-session');
+  await expect(inspector.getByRole('button', { name: 'Switch workflow' })).toBeFocused();
+  await inspector.keyboard.press('Enter');
+  await expect(diagram(inspector).locator('[data-step="A1"]')).toHaveCount(1);
+  await expect(picker).toBeFocused();
+  expect(await focused()).not.toBe('body');
+  await page.goto('about:blank');
   await ls.inspector.workflow('native-refresh');
 });
