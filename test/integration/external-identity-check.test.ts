@@ -198,6 +198,8 @@ describe('connection check against an external identity server (identity-only ch
       const running = await startCli(['--port', String(appPort), ...configFile(broken.info.config.identity)]);
       try {
         expect(running.readyLine).toMatch(new RegExp(`^Loginscope ready: http://inspector\\.localhost:${appPort}/\\?token=`));
+        // The problems go to stderr before the ready line goes to stdout, but two pipes keep no order between them.
+        await expect.poll(() => running.stderr().trim().split('\n').length).toBe(3);
         const lines = running.stderr().trim().split('\n');
         expect(lines).toEqual([
           expect.stringMatching(/^FusionAuth check: The store application does not generate refresh tokens/),
