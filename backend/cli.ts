@@ -1,20 +1,12 @@
 import { spawn } from 'node:child_process';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, helpRequested, helpText, loadConfig } from './config.js';
 import { DataFileError } from './data-dir.js';
 import { desktopCommand, findElectronBinary, superviseDesktop } from './electron-binary.js';
 import { IdentityConnectionError } from './fusionauth/connection-check.js';
 import { startIdentityOnly } from './identity-only.js';
+import { openInBrowser } from './open-browser.js';
 import { projectRoot } from './paths.js';
 import { PortInUseError, startLoginscope } from './start.js';
-
-/** Opens a URL in the desktop's default browser; failure to open is not failure to run. */
-function openInBrowser(url: string): void {
-  const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
-  const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
-  child.on('error', () => console.log(`Open ${url} in your browser.`));
-  child.unref();
-}
 
 function fail(message: string): never {
   console.error(message);
@@ -22,6 +14,10 @@ function fail(message: string): never {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (helpRequested(argv)) {
+    console.log(helpText());
+    process.exit(0);
+  }
   let config;
   try {
     config = loadConfig(argv);
@@ -68,8 +64,8 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
   console.log(`Loginscope ready: ${app.inspectorUrl}`);
   if (config.open) {
-    openInBrowser(app.inspectorUrl);
-    openInBrowser(app.urls.store);
+    void openInBrowser(app.inspectorUrl);
+    void openInBrowser(app.urls.store);
   }
 }
 

@@ -163,11 +163,113 @@ const TEXT_KEYS = new Set(['apiKey', 'id', 'clientSecret', 'tenantId', 'url', 'i
 
 /** Turns the desktop app's single-instance lock off (tests run several); a launcher switch, not config. */
 export const SINGLE_INSTANCE_OFF_ENV = 'LOGINSCOPE_DISABLE_SINGLE_INSTANCE';
-const LAUNCHER_ENV = [SINGLE_INSTANCE_OFF_ENV];
+/** `npm start` serves what out/ holds without building first (scripts/start.mjs); a launcher switch, not config. */
+export const SKIP_BUILD_ENV = 'LOGINSCOPE_SKIP_BUILD';
+const LAUNCHER_ENV = [SINGLE_INSTANCE_OFF_ENV, SKIP_BUILD_ENV];
 
-/** `LOGINSCOPE_IDENTITY__API_KEY` → identity.apiKey; `__` separates levels, `_` joins words. */
-function envLayer(env: NodeJS.ProcessEnv): Layer {
-  const layer: Layer = {};
+/**
+ * Every command-line flag, once: parsing, `--help` and the desktop app's argv filter (main/launch.ts) read this list.
+ * `key` is the setting a flag sets; its environment variable follows from the key (envName).
+ */
+export const CLI_FLAGS = [
+  { flag: 'port', type: 'string', arg: 'port', key: 'port', help: 'the port every origin is served on; 0 picks a free one' },
+  { flag: 'data-dir', type: 'string', arg: 'folder', key: 'dataDir', help: 'the folder of the databases and loginscope.config.json' },
+  { flag: 'config', type: 'string', arg: 'file', key: 'configFile', help: 'a config file (JSON) to read instead of the data dir\'s' },
+  { flag: 'workflow', type: 'string', arg: 'id', key: 'workflow', help: 'the workflow shown first: native-refresh or implicit-session' },
+  { flag: 'web', type: 'boolean', key: 'web', help: 'web mode even where Electron is installed: the pages open in your browser' },
+  { flag: 'open', type: 'boolean', key: 'open', help: 'in web mode, open the pages in your browser (--no-open keeps it closed)' },
+  { flag: 'dev', type: 'boolean', key: 'dev', help: 'serve the pages through Vite\'s dev server (hot reload)' },
+  { flag: 'identity-only', type: 'boolean', key: 'identityOnly', help: 'serve only the embedded identity server, for another Loginscope' },
+  { flag: 'app-port', type: 'string', arg: 'port', key: 'appPort', help: 'with --identity-only: the port of the apps its redirect URIs name' },
+  { flag: 'help', type: 'boolean', help: 'print this help and exit' },
+] as const satisfies ReadonlyArray<{ flag: string; type: 'string' | 'boolean'; arg?: string; key?: string; help: string }>;
+
+type CliFlag = (typeof CLI_FLAGS)[number];
+
+/** `identity.apiKey` → `LOGINSCOPE_IDENTITY__API_KEY`: `__` separates levels, `_` joins words (envLayer reads it back). */
+export function envName(dotted: string): string {
+  return `LOGINSCOPE_${dotted
+    .split('.')
+    .map((part) => part.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase())
+    .join('__')}`;
+}
+
+/** `--help` (or `-h`) before a bare `--`: the launcher prints helpText() and exits 0, whatever else is on the line. */
+export function helpRequested(argv: readonly string[]): boolean {
+  for (const arg of argv) {
+    if (arg === '--') return false;
+    if (arg === '--help' || arg === '-h') return true;
+  }
+  return false;
+}
+
+/** What `--help` prints: every flag with its environment variable and default. */
+export function helpText(env: NodeJS.ProcessEnv = process.env): string {
+  const defaults = configSchema.parse({ dataDir: 'x' }) as Record<string, unknown>;
+  const shown: Record<string, string> = {
+    dataDir: env.LOGINSCOPE_DATA_DIR ? `${defaultDataDir()} (LOGINSCOPE_DATA_DIR is set: ${env.LOGINSCOPE_DATA_DIR})` : defaultDataDir(),
+    configFile: '<data dir>/loginscope.config.json, if it exists',
+    appPort: '9311',
+  };
+  const rows = CLI_FLAGS.map((f) => {
+    const name = 'arg' in f ? `--${f.flag} <${f.arg}>` : f.flag === 'open' ? '--[no-]open' : `--${f.flag}`;
+    const key = 'key' in f ? f.key : undefined;
+    const extra = key ? `\n      env ${envName(key)}; default ${shown[key] ?? String(defaults[key])}` : '';
+    return `  ${name}\n      ${f.help}${extra}`;
+  });
+  return [
+    'Usage: npm start -- [options]   (or: node out/loginscope.mjs [options])',
+    '',
+    'Options (a flag wins over its environment variable, which wins over the config file):',
+    ...rows,
+    '',
+    'Every other setting (secureCookies, ttl.*, identity.*) comes from the config file or the environment, for example',
+    `  ${envName('secureCookies')}=true, ${envName('ttl.sessionIdleSeconds')}=120, ${envName('identity.kind')}=fusionauth`,
+    'The README\'s Config section lists them. Exit codes: 0 clean stop, 2 bad config, port in use or data dir in use.',
+  ].join('\n');
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The candidate closest to `wrong`, if it is close enough to be what was meant. */
+export function closest(wrong: string, candidates: readonly string[]): string | undefined {
+  const lower = wrong.toLowerCase();
+  // A shortened name (sessionIdle for sessionIdleSeconds) is what was meant, however far the spelling.
+  const extended = lower.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(lower)) : [];
+  if (extended.length === 1) return extended[0];
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** Where a value came from, for error lines: a flag, an environment variable or a file. */
+type Source = { kind: 'flag'; flag: string } | { kind: 'env'; names: string[] } | { kind: 'file'; file: string };
+
+const describe = (s: Source) =>
+  s.kind === 'flag' ? `--${s.flag}` : s.kind === 'env' ? `environment variable${s.names.length > 1 ? 's' : ''} ${s.names.join(', ')}` : s.file;
+
+/** One layer of settings and where it came from. Env layers remember which variable set which dotted key. */
+interface SourcedLayer {
+  values: Layer;
+  sourceOf(dotted: string): Source;
+}
+
+function envLayer(env: NodeJS.ProcessEnv): SourcedLayer {
+  const values: Layer = {};
+  const names = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('LOGINSCOPE_') || LAUNCHER_ENV.includes(name) || value === undefined) continue;
     const dotted = name
@@ -176,51 +278,67 @@ function envLayer(env: NodeJS.ProcessEnv): Layer {
       .split('__')
       .map((part) => part.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()))
       .join('.');
-    setPath(layer, dotted, scalar(value, dotted.split('.').at(-1)));
+    setPath(values, dotted, scalar(value, dotted.split('.').at(-1)));
+    names.set(dotted, name);
   }
-  return layer;
+  // A parent key (identity, for a missing identity.apiKey) was set by the variables below it.
+  const namesOf = (dotted: string) => {
+    const exact = names.get(dotted);
+    if (exact) return [exact];
+    const below = [...names].filter(([key]) => key.startsWith(`${dotted}.`)).map(([, name]) => name);
+    return below.length > 0 ? below.sort() : [envName(dotted)];
+  };
+  return { values, sourceOf: (dotted) => ({ kind: 'env', names: namesOf(dotted) }) };
 }
 
-function cliLayer(argv: readonly string[]): Layer {
+function cliLayer(argv: readonly string[]): SourcedLayer {
+  rejectUnknownFlags(argv);
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       strict: true,
       allowNegative: true,
-      options: {
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        web: { type: 'boolean' },
-        open: { type: 'boolean' },
-        dev: { type: 'boolean' },
-        workflow: { type: 'string' },
-        config: { type: 'string' },
-        'identity-only': { type: 'boolean' },
-        'app-port': { type: 'string' },
-      },
+      options: Object.fromEntries(CLI_FLAGS.map((f) => [f.flag, { type: f.type }])),
     });
   } catch (err) {
     throw new ConfigError(`Command line: ${(err as Error).message}`);
   }
-  const v = parsed.values;
-  return {
-    port: v.port === undefined ? undefined : scalar(v.port),
-    dataDir: v['data-dir'],
-    web: v.web,
-    open: v.open,
-    dev: v.dev,
-    workflow: v.workflow,
-    identityOnly: v['identity-only'],
-    appPort: v['app-port'] === undefined ? undefined : scalar(v['app-port']),
-    configFile: v.config,
-  };
+  const values: Layer = {};
+  const flagOf = new Map<string, string>();
+  for (const f of CLI_FLAGS) {
+    const value = parsed.values[f.flag];
+    if (!('key' in f) || value === undefined) continue;
+    values[f.key] = typeof value === 'string' && f.key !== 'dataDir' && f.key !== 'configFile' ? scalar(value, f.key) : value;
+    flagOf.set(f.key, f.flag);
+  }
+  return { values, sourceOf: (dotted) => ({ kind: 'flag', flag: flagOf.get(dotted.split('.')[0]!) ?? dotted }) };
 }
 
-function fileLayer(file: string, required: boolean): Layer {
+/** An unknown `--flag` is named with the closest known one (parseArgs alone says only "Unknown option"). */
+function rejectUnknownFlags(argv: readonly string[]): void {
+  const byName = new Map<string, CliFlag>(CLI_FLAGS.map((f) => [f.flag, f]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return;
+    if (!arg.startsWith('--')) continue;
+    const name = arg.slice(2).split('=')[0]!;
+    const known = byName.get(name) ?? (name.startsWith('no-') && byName.get(name.slice(3))?.type === 'boolean' ? byName.get(name.slice(3)) : undefined);
+    if (known) {
+      if (known.type === 'string' && !arg.includes('=')) i++; // its value may itself start with --
+      continue;
+    }
+    const suggestion = closest(name, [...byName.keys(), 'no-open']);
+    const hint = suggestion ? `did you mean --${suggestion}?` : 'npm start -- --help lists every option';
+    throw new ConfigError(`Command line: unknown option --${name} (${hint})`);
+  }
+}
+
+function fileLayer(file: string, required: boolean): SourcedLayer {
+  const layer = (values: Layer): SourcedLayer => ({ values, sourceOf: () => ({ kind: 'file', file }) });
   if (!existsSync(file)) {
     if (required) throw new ConfigError(`Config file ${file} does not exist.`);
-    return {};
+    return layer({});
   }
   let parsed: unknown;
   try {
@@ -229,28 +347,79 @@ function fileLayer(file: string, required: boolean): Layer {
     throw new ConfigError(`Config file ${file} is not valid JSON: ${(err as Error).message}`);
   }
   if (!isPlainObject(parsed)) throw new ConfigError(`Config file ${file} must hold one JSON object.`);
-  return parsed;
+  return layer(parsed);
 }
 
-export function validateConfig(input: unknown, source = 'config'): LoginscopeConfig {
+function has(layer: Layer, keys: readonly PropertyKey[]): boolean {
+  let node: unknown = layer;
+  for (const key of keys) {
+    if (!isPlainObject(node) || !(String(key) in node) || node[String(key)] === undefined) return false;
+    node = node[String(key)];
+  }
+  return true;
+}
+
+/** The layer that gave the value at `keys` (or, for a missing value, its nearest parent): highest priority first. */
+function sourceOf(layers: readonly SourcedLayer[], keys: readonly PropertyKey[]): Source | undefined {
+  for (let n = keys.length; n > 0; n--) {
+    for (const layer of layers) if (has(layer.values, keys.slice(0, n))) return layer.sourceOf(keys.slice(0, n).join('.'));
+  }
+  return undefined;
+}
+
+/** The dotted keys the schema knows under a parent path (for "did you mean"), through defaults, optionals and unions. */
+function knownKeys(parent: readonly PropertyKey[]): string[] {
+  let nodes: z.ZodType[] = [configSchema];
+  for (const key of parent) {
+    nodes = nodes.flatMap((n) => objectsOf(n)).flatMap((o) => (String(key) in o.shape ? [o.shape[String(key)] as z.ZodType] : []));
+  }
+  return [...new Set(nodes.flatMap((n) => objectsOf(n)).flatMap((o) => Object.keys(o.shape)))];
+}
+
+function objectsOf(node: z.ZodType): z.ZodObject[] {
+  if (node instanceof z.ZodObject) return [node];
+  if (node instanceof z.ZodDefault || node instanceof z.ZodOptional) return objectsOf(node.unwrap() as z.ZodType);
+  if (node instanceof z.ZodDiscriminatedUnion) return (node.options as z.ZodType[]).flatMap((o) => objectsOf(o));
+  return [];
+}
+
+/** One line for the first problem, naming the field and, when the layers are known, where its value came from. */
+function problemLine(issue: z.core.$ZodIssue, source: string, layers: readonly SourcedLayer[]): string {
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const keys = [...issue.path, key];
+    const field = keys.join('.');
+    const from = sourceOf(layers, keys);
+    const known = knownKeys(issue.path);
+    const meant = closest(key, known);
+    if (from?.kind === 'env') {
+      return `Bad ${source}: ${field}: not a setting (${describe(from)}${meant ? `; did you mean ${envName([...issue.path, meant].join('.'))}?` : ''})`;
+    }
+    return `Bad ${source}: ${field}: not a setting${from ? ` (in ${describe(from)}${meant ? `; did you mean "${meant}"?` : ''})` : meant ? ` (did you mean "${meant}"?)` : ''}`;
+  }
+  const field = issue.path.length ? issue.path.join('.') : '(top level)';
+  // Cross-field rules (superRefine) already say which settings clash.
+  const from = issue.code === 'custom' ? undefined : sourceOf(layers, issue.path);
+  return `Bad ${source}: ${field}: ${issue.message}${from ? ` (from ${describe(from)})` : ''}`;
+}
+
+export function validateConfig(input: unknown, source = 'config', layers: readonly SourcedLayer[] = []): LoginscopeConfig {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : '(top level)';
-  throw new ConfigError(`Bad ${source}: ${field}: ${issue.message}`);
+  throw new ConfigError(problemLine(result.error.issues[0]!, source, layers));
 }
 
 /** defaults < loginscope.config.json in the data dir (or --config) < env LOGINSCOPE_* < CLI flags. */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): LoginscopeConfig {
   const cli = cliLayer(argv);
   const fromEnv = envLayer(env);
-  const dataDir = (cli.dataDir ?? fromEnv.dataDir ?? defaultDataDir()) as string;
+  const dataDir = (cli.values.dataDir ?? fromEnv.values.dataDir ?? defaultDataDir()) as string;
   if (typeof dataDir !== 'string' || dataDir === '') throw new ConfigError('Bad config: dataDir: must be a folder path');
-  const explicitFile = (cli.configFile ?? fromEnv.configFile) as string | undefined;
+  const explicitFile = (cli.values.configFile ?? fromEnv.values.configFile) as string | undefined;
   const file = fileLayer(explicitFile ? path.resolve(explicitFile) : path.join(dataDir, 'loginscope.config.json'), Boolean(explicitFile));
-  const { configFile: _cf, ...cliRest } = cli;
-  const { configFile: _ef, ...envRest } = fromEnv;
-  const merged = merge(merge(merge({}, file), envRest), cliRest);
+  const { configFile: _cf, ...cliRest } = cli.values;
+  const { configFile: _ef, ...envRest } = fromEnv.values;
+  const merged = merge(merge(merge({}, file.values), envRest), cliRest);
   merged.dataDir = path.resolve(dataDir);
-  return validateConfig(merged);
+  return validateConfig(merged, 'config', [cli, fromEnv, file]);
 }

@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { closerFor } from './closer.js';
 import { persistClockOffset } from './clock-file.js';
 import { preparePrivateDataDir } from './data-dir.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
 import { jsonErrorHandler, sendError } from './errors.js';
@@ -75,6 +76,17 @@ function identityApi(ctx: LoginscopeContext, identity: IdentityServer, appPort: 
 
 export async function startIdentityOnly(config: LoginscopeConfig, options: { clock?: Clock } = {}): Promise<IdentityOnlyServer> {
   preparePrivateDataDir(config.dataDir);
+  // One Loginscope per data dir (see start.ts). Released on close, or here on failure.
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, options, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(config: LoginscopeConfig, options: { clock?: Clock }, lock: DataDirLock): Promise<IdentityOnlyServer> {
   const clock = openClock(config.dataDir, options.clock);
   const bus = new TraceBus(clock);
   const server = http.createServer();
@@ -84,6 +96,7 @@ export async function startIdentityOnly(config: LoginscopeConfig, options: { clo
   // Whatever is opened is closed again on close(), and when start-up fails part-way.
   const closer = closerFor(server);
   const close = closer.close;
+  closer.add(() => lock.release());
   closer.add(persistClockOffset(clock, config.dataDir));
   try {
     const pages = await createPageServer({ dev: config.dev, server });

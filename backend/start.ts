@@ -9,6 +9,7 @@ import { createAttackerOrigin, type Loot } from './attacks/attacker-origin.js';
 import { loadClockOffset, persistClockOffset } from './clock-file.js';
 import { closerFor } from './closer.js';
 import { preparePrivateDataDir } from './data-dir.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { createClock, type Clock } from './clock.js';
 import type { LoginscopeConfig } from './config.js';
 import type { LoginscopeContext } from './context.js';
@@ -93,6 +94,17 @@ export function openClock(dataDir: string, given: Clock | undefined): Clock {
 /** One HTTP server on 127.0.0.1 that routes by Host to every origin; see design.md "The picture". */
 export async function startLoginscope(config: LoginscopeConfig, options: StartOptions = {}): Promise<Loginscope> {
   const dataDirNotice = preparePrivateDataDir(config.dataDir);
+  // One Loginscope per data dir: a second one says who holds it (exit code 2). Released on close, or here on failure.
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, options, lock, dataDirNotice);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(config: LoginscopeConfig, options: StartOptions, lock: DataDirLock, dataDirNotice: string | undefined): Promise<Loginscope> {
   const clock = openClock(config.dataDir, options.clock);
   const bus = new TraceBus(clock);
   // Requests are routed once every origin exists (hostRouter below); nothing asks before the ready line.
@@ -103,6 +115,7 @@ export async function startLoginscope(config: LoginscopeConfig, options: StartOp
   // Whatever is opened is closed again on close(), and when start-up fails part-way.
   const closer = closerFor(server);
   const close = closer.close;
+  closer.add(() => lock.release());
   closer.add(persistClockOffset(clock, config.dataDir));
   try {
     const served: HostRole[] = HOST_ROLES.filter((role) => role !== 'login' || config.identity.kind === 'embedded');

@@ -14,8 +14,15 @@ export interface TestLoginscope extends Loginscope {
 /** A real Loginscope on 127.0.0.1, port 0, in a fresh data dir. */
 export async function startTestLoginscope(overrides: Partial<ConfigInput> = {}, dataDir?: string): Promise<TestLoginscope> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'loginscope-test-'));
-  const config = validateConfig({ port: 0, dataDir: dir, web: true, open: false, ...overrides });
-  const app = await startLoginscope(config, { clock: createClock() });
+  let app: Loginscope;
+  try {
+    const config = validateConfig({ port: 0, dataDir: dir, web: true, open: false, ...overrides });
+    app = await startLoginscope(config, { clock: createClock() });
+  } catch (err) {
+    // A start that fails (tests provoke some) leaves no folder behind either.
+    if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     ...app,
     dataDir: dir,

@@ -1,10 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../backend/config.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_FLAGS, ConfigError, defaultDataDir, envName, helpRequested, helpText, loadConfig } from '../../backend/config.js';
 
-const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'loginscope-config-'));
+const made: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'loginscope-config-'));
+  made.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('loadConfig', () => {
   it('applies defaults', () => {
@@ -78,5 +86,62 @@ describe('environment', () => {
       LOGINSCOPE_IDENTITY__APPLICATIONS__FORUM__ID: '2',
     });
     expect(config.identity).toMatchObject({ kind: 'fusionauth', apiKey: '1234567890', applications: { store: { id: '1' }, forum: { id: '2' } } });
+  });
+});
+
+describe('errors name where the value came from (issue 19 item 7)', () => {
+  it('a flag, an environment variable or the config file', () => {
+    const dir = dataDir();
+    expect(() => loadConfig(['--data-dir', dir, '--port', 'abc'], {})).toThrow(/^Bad config: port: .* \(from --port\)$/);
+    expect(() => loadConfig(['--data-dir', dir], { LOGINSCOPE_PORT: 'abc' })).toThrow(/^Bad config: port: .* \(from environment variable LOGINSCOPE_PORT\)$/);
+    const file = path.join(dir, 'loginscope.config.json');
+    writeFileSync(file, JSON.stringify({ port: 'x' }));
+    expect(() => loadConfig(['--data-dir', dir], {})).toThrow(new RegExp(`^Bad config: port: .* \\(from ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
+    // The file's value is overridden by a good one from the environment: no error at all.
+    expect(loadConfig(['--data-dir', dir], { LOGINSCOPE_PORT: '5000' }).port).toBe(5000);
+  });
+
+  it('a missing nested value names the layer that set its parent', () => {
+    const dir = dataDir();
+    expect(() => loadConfig(['--data-dir', dir], { LOGINSCOPE_IDENTITY__KIND: 'fusionauth', LOGINSCOPE_IDENTITY__URL: 'http://localhost:9011' })).toThrow(
+      /^Bad config: identity\.apiKey: .* \(from environment variables LOGINSCOPE_IDENTITY__KIND, LOGINSCOPE_IDENTITY__URL\)$/,
+    );
+  });
+
+  it('a stray variable is named, with the one that was meant', () => {
+    const dir = dataDir();
+    expect(() => loadConfig(['--data-dir', dir], { LOGINSCOPE_PROT: '1' })).toThrow(
+      'Bad config: prot: not a setting (environment variable LOGINSCOPE_PROT; did you mean LOGINSCOPE_PORT?)',
+    );
+    expect(() => loadConfig(['--data-dir', dir], { LOGINSCOPE_TTL__SESSION_IDLE: '1' })).toThrow(/did you mean LOGINSCOPE_TTL__SESSION_IDLE_SECONDS\?\)$/);
+    expect(() => loadConfig(['--data-dir', dir], { LOGINSCOPE_ZZZZZZZZ: '1' })).toThrow(/^Bad config: zzzzzzzz: not a setting \(environment variable LOGINSCOPE_ZZZZZZZZ\)$/);
+  });
+
+  it('a stray key in the file is named with the file', () => {
+    const dir = dataDir();
+    const file = path.join(dir, 'loginscope.config.json');
+    writeFileSync(file, JSON.stringify({ ttl: { sesionIdleSeconds: 5 } }));
+    expect(() => loadConfig(['--data-dir', dir], {})).toThrow(`Bad config: ttl.sesionIdleSeconds: not a setting (in ${file}; did you mean "sessionIdleSeconds"?)`);
+  });
+
+  it('an unknown flag names the closest one', () => {
+    const dir = dataDir();
+    expect(() => loadConfig(['--data-dir', dir, '--prot', '1'], {})).toThrow('Command line: unknown option --prot (did you mean --port?)');
+    expect(() => loadConfig(['--data-dir', dir, '--no-opne'], {})).toThrow('Command line: unknown option --no-opne (did you mean --no-open?)');
+    expect(() => loadConfig(['--data-dir', dir, '--frobnicate'], {})).toThrow('Command line: unknown option --frobnicate (npm start -- --help lists every option)');
+    // A flag's value may itself start with dashes.
+    expect(loadConfig(['--data-dir', dir, '--workflow=implicit-session'], {}).workflow).toBe('implicit-session');
+  });
+});
+
+describe('--help (issue 19 item 2)', () => {
+  it('lists every flag with its environment variable and default, from the one list', () => {
+    const text = helpText({});
+    for (const f of CLI_FLAGS) if ('key' in f) expect(text).toContain(`env ${envName(f.key)}; default `);
+    expect(text).toContain(`env LOGINSCOPE_DATA_DIR; default ${defaultDataDir()}`);
+    expect(text).toContain('env LOGINSCOPE_WORKFLOW; default native-refresh');
+    expect(helpRequested(['--web', '--help'])).toBe(true);
+    expect(helpRequested(['-h'])).toBe(true);
+    expect(helpRequested(['--', '--help'])).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type session from 'express-session';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AppDatabase } from '../../backend/app/app-db.js';
 import { createClock } from '../../backend/clock.js';
 import { SqliteSessionStore } from '../../backend/sessions/sqlite-session-store.js';
@@ -12,12 +12,21 @@ import type { InternalEvent } from '../../backend/trace/types.js';
 const IDLE = 600;
 const ABSOLUTE = 3600;
 
+/** What each test opened: closed and removed after it. */
+const opened: Array<{ dir: string; appDb: AppDatabase }> = [];
+afterEach(() => {
+  for (const { appDb } of opened) if (appDb.db.open) appDb.close();
+  for (const dir of new Set(opened.map((o) => o.dir))) rmSync(dir, { recursive: true, force: true });
+  opened.length = 0;
+});
+
 function setup(dir = mkdtempSync(path.join(os.tmpdir(), 'loginscope-store-'))) {
   const clock = createClock(() => 1_700_000_000_000);
   const bus = new TraceBus(clock);
   const events: InternalEvent[] = [];
   bus.subscribe((e) => e.type !== 'exchange' && events.push(e));
   const appDb = new AppDatabase(dir, clock);
+  opened.push({ dir, appDb });
   const make = (app: 'store' | 'forum') => new SqliteSessionStore({ db: appDb.db, app, clock, bus, idleSeconds: IDLE, absoluteSeconds: ABSOLUTE });
   return { dir, clock, bus, events, appDb, store: make('store'), forum: make('forum') };
 }
