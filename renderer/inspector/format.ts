@@ -10,7 +10,11 @@ export function duration(ms: number): string {
   if (m < 60) return `${m}m ${pad(s % 60)}s`;
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h ${pad(m % 60)}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
+  const d = Math.floor(h / 24);
+  if (d < 60) return `${d}d ${h % 24}h`;
+  // Far-off spans as people say them: "25549d" means nothing to a room, "70 years" does.
+  if (d < 730) return `${Math.round(d / 30.44)} months`;
+  return `${Math.round(d / 365.25)} years`;
 }
 
 export interface Countdown {
@@ -21,7 +25,7 @@ export interface Countdown {
 }
 
 export function countdown(at: number | undefined, now: number): Countdown {
-  if (at === undefined) return { text: 'browser session', expired: false, soon: false };
+  if (at === undefined) return { text: 'session cookie (until the browser closes)', expired: false, soon: false };
   const left = at - now;
   if (left <= 0) return { text: `expired ${duration(left)} ago`, expired: true, soon: false };
   return { text: `in ${duration(left)}`, expired: false, soon: left < 60_000 };

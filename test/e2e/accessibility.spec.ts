@@ -222,3 +222,25 @@ test('keyboard only: log in, open the cart, advance the clock, run an attack, sw
   await page.goto('about:blank');
   await ls.inspector.workflow('native-refresh');
 });
+
+test('one-key controls and app links in the top bar: P presenter mode, R asks to reset, the store and forum open in their named tabs', async ({ context }) => {
+  const inspector = await openInspector(context);
+  const presenter = inspector.getByRole('button', { name: 'Presenter mode' });
+  await inspector.locator('body').click({ position: { x: 5, y: 5 } });
+  await inspector.keyboard.press('p');
+  await expect(presenter).toHaveAttribute('aria-pressed', 'true');
+  await inspector.keyboard.press('p');
+  await expect(presenter).toHaveAttribute('aria-pressed', 'false');
+  await inspector.keyboard.press('r');
+  await expect(inspector.getByRole('alertdialog')).toContainText('Reset ends every server-side session');
+  await inspector.keyboard.press('Escape');
+  await expect(inspector.getByRole('alertdialog')).toHaveCount(0);
+  // Typing in a field is not a shortcut.
+  await inspector.getByLabel('Advance minutes').fill('');
+  await inspector.getByLabel('Advance minutes').press('p');
+  await expect(presenter).toHaveAttribute('aria-pressed', 'false');
+
+  const [store] = await Promise.all([context.waitForEvent('page'), inspector.getByRole('button', { name: 'Open the store' }).click()]);
+  await expect(store).toHaveURL(`${ls.app.urls.store}/`);
+  await expect(apps.loginForm(store).or(apps.cart(store))).toBeVisible();
+});

@@ -43,7 +43,11 @@ describe('countdowns on the server clock', () => {
     expect(duration(3_720_000)).toBe('1h 02m');
     expect(countdown(10_000, 0)).toEqual({ text: 'in 10s', expired: false, soon: true });
     expect(countdown(0, 61_000)).toEqual({ text: 'expired 1m 01s ago', expired: true, soon: false });
-    expect(countdown(undefined, 0).text).toBe('browser session');
+    expect(countdown(undefined, 0).text).toBe('session cookie (until the browser closes)');
+    // A 70-year SSO cookie reads as years, not as 25549d.
+    expect(countdown(25_549 * 86_400_000, 0).text).toBe('in 70 years');
+    expect(duration(90 * 86_400_000)).toBe('3 months');
+    expect(duration(20 * 86_400_000 + 3 * 3_600_000)).toBe('20d 3h');
   });
 });
 
