@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browserWorkflows } from '../../renderer/shared/workflows/index.js';
-import { createNativeRefresh } from '../../renderer/shared/workflows/native-refresh.js';
+import { createNativeRefresh, dropStrayRedirectAnswer } from '../../renderer/shared/workflows/native-refresh.js';
 import { formatCents } from '../../renderer/store/money.js';
 import { timeAgo } from '../../renderer/forum/relative-time.js';
 
@@ -42,6 +42,18 @@ describe('native-refresh in the browser', () => {
   ])('start-up maps /api/me %i', async (status, expected) => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ error: { code: 'x', message: 'Boom.' } }), { status }));
     expect(await workflow.startUp()).toEqual(expected);
+  });
+
+  it.each([
+    ['/oauth-redirect', '#access_token=eyJ.x.y&state=s', true],
+    ['/', '#access_token=eyJ.x.y', true],
+    ['/', '#error=access_denied', true],
+    ['/', '', false],
+  ])('start-up at %s%s drops an identity server answer meant for the implicit grant: %s', (pathname, hash, dropped) => {
+    const replaceState = vi.fn();
+    vi.stubGlobal('window', { location: { pathname, hash }, history: { replaceState } });
+    dropStrayRedirectAnswer();
+    expect(replaceState.mock.calls).toEqual(dropped ? [[null, '', '/']] : []);
   });
 
   it('start-up reports a backend that does not answer', async () => {
