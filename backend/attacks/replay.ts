@@ -36,14 +36,32 @@ export async function replayAsAttacker(bus: TraceBus, url: string, cookies: Reco
     });
     const body = await res.body.text();
     const raw = res.headers['set-cookie'];
-    const attackerIds = new Set(events.filter((e) => isExchange(e) && e.actor === 'attacker').map((e) => e.id));
     return {
       status: res.statusCode,
       body,
       setCookies: raw === undefined ? [] : Array.isArray(raw) ? raw : [raw],
-      events: events.filter((e) => attackerIds.has(e.id) || (e.correlationId !== undefined && attackerIds.has(e.correlationId))),
+      events: causedByAttacker(events),
     };
   } finally {
     stop();
   }
+}
+
+/**
+ * The attacker's exchanges and everything they caused, at any depth: the identity server's own events (a refused
+ * refresh and its reason) happen inside the backend's call to it, one level below the attacker's request.
+ */
+function causedByAttacker(events: TraceEvent[]): TraceEvent[] {
+  const ids = new Set(events.filter((e) => isExchange(e) && e.actor === 'attacker').map((e) => e.id));
+  // A nested exchange is published after what it caused, so go round until nothing more joins.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of events) {
+      if (!ids.has(e.id) && e.correlationId !== undefined && ids.has(e.correlationId)) {
+        ids.add(e.id);
+        grew = true;
+      }
+    }
+  }
+  return events.filter((e) => ids.has(e.id));
 }

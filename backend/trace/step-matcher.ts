@@ -194,7 +194,9 @@ export class StepMatcher {
       const candidates = this.steps.filter((s) => matches(s.match, item, root));
       if (candidates.length === 0) continue;
       const step = this.choose(candidates);
-      this.cursor = step.n;
+      // An added arrow (tagged A1…, numbered after the seed's) is off the seed's line: it happens whenever the
+      // attack does (a leaked fragment, mid-login) and must not move the walk past the steps still to come.
+      if (step.tag === undefined || step.tag === String(step.n)) this.cursor = step.n;
       const st = this.state.get(step.n)!;
       st.count += 1;
       st.lastEventId = item.event.id;

@@ -57,6 +57,19 @@ describe('StepMatcher', () => {
     expect(seen()).toEqual([1, 3, 4, 5, 6, 7]);
   });
 
+  it('an added (tagged) arrow that happens mid-walk does not move the walk past the seed steps still to come', () => {
+    const bus = new TraceBus(createClock());
+    const matcher = new StepMatcher(bus);
+    const leak = { actor: 'browser', origin: 'store', method: 'GET', path: '/collect' } as const;
+    matcher.use([...steps, { ...step(101, 'attack', request(leak)), tag: 'A1' }]);
+    exchange(bus, '/api/cart', 200);
+    exchange(bus, '/collect', 200);
+    // The seed's next cart is still step 1 (the "use" phase), not its later copy 6 in "expiry".
+    const cart = exchange(bus, '/api/cart', 200);
+    expect(matcher.stepsOf(cart.id)).toEqual([1, 3]);
+    expect(matcher.states().filter((s) => s.seen).map((s) => s.n)).toEqual([1, 3, 101]);
+  });
+
   it('needs the right context for an internal step', () => {
     const { bus, seen } = setup();
     bus.emit('session.touched', 'store');
