@@ -7,8 +7,7 @@ import type { AppId } from './hosts.js';
 import type { IdentityServer } from './idp/identity-server.js';
 import type { CookieSource, CookieView } from './inspector/cookie-view.js';
 import { ObservedJar } from './trace/observed-jar.js';
-import { StepMatcher, type MatcherSnapshot } from './trace/step-matcher.js';
-import type { TraceEvent } from './trace/types.js';
+import { StepMatcher } from './trace/step-matcher.js';
 import { WORKFLOWS } from './workflows/catalogue.js';
 import type { Workflow, WorkflowId } from './workflows/types.js';
 
@@ -32,7 +31,6 @@ export class Demo {
   readonly observedJar: ObservedJar;
   private workflowId: WorkflowId;
   private electronJar: Record<string, CookieView[]> | undefined;
-  private readonly savedWalks = new Map<WorkflowId, { events: TraceEvent[]; matcher: MatcherSnapshot }>();
 
   constructor(
     private readonly ctx: LoginscopeContext,
@@ -67,26 +65,24 @@ export class Demo {
   }
 
   /**
-   * Another workflow: the running systems start clean (sessions, tokens, SSO sessions, loot), while each workflow
-   * keeps its own trace and lit steps, so switching back shows where its walk stood.
+   * Another workflow, from a clean start like Reset. An earlier walk's lit steps are not kept for switching back:
+   * the sessions and tokens they showed are gone, and a diagram lit by them next to empty panels would not be true.
    */
   switchWorkflow(id: WorkflowId): void {
-    this.savedWalks.set(this.workflowId, { events: this.ctx.bus.list(), matcher: this.matcher.save() });
     this.workflowId = id;
-    this.resetSystems();
-    const saved = this.savedWalks.get(id);
-    this.ctx.bus.replace(saved?.events);
-    this.matcher.use(this.workflow.steps, saved?.matcher);
-    this.announceReset('switch');
+    this.startClean('switch');
   }
 
   /** Back to a clean start for the shown workflow: no sessions, tokens, SSO sessions, loot or trace. Users, products and keys stay. */
   reset(): void {
+    this.startClean('reset');
+  }
+
+  private startClean(cause: DemoReset['cause']): void {
     this.resetSystems();
-    this.savedWalks.delete(this.workflowId);
-    this.ctx.bus.replace();
+    this.ctx.bus.clear();
     this.matcher.use(this.workflow.steps);
-    this.announceReset('reset');
+    this.announceReset(cause);
   }
 
   /** How many Resets and switches there have been: a page that saw another number has missed one. */

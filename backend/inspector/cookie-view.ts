@@ -14,8 +14,11 @@ export interface CookieView {
   expires?: number;
   /** A browser-session cookie: gone when the browser closes, however long the server-side session lives. */
   session: boolean;
-  /** Deleted a moment ago (a Set-Cookie that expired it): shown struck through for a few seconds, then gone. */
-  deleted?: { at: number; by: string };
+  /**
+   * Deleted a moment ago (a Set-Cookie that expired it): shown struck through for a few seconds, then gone.
+   * `at` is on the inspector's clock; `until` is the real time (epoch ms) when it leaves the panel.
+   */
+  deleted?: { at: number; by: string; until: number };
   /** Set before the last Reset or switch and not replaced or deleted since: the browser still holds it. */
   beforeReset?: boolean;
 }

@@ -105,8 +105,8 @@ export class TraceBus {
     return this.events.find((e) => e.id === id);
   }
 
-  /** Replaces the kept events (empty: a fresh trace; a saved list: a workflow's earlier trace, shown again). */
-  replace(events: readonly TraceEvent[] = []): void {
-    this.events = [...events];
+  /** Forgets the kept events: a fresh trace (Reset, a workflow switch). */
+  clear(): void {
+    this.events = [];
   }
 }

@@ -96,7 +96,7 @@ export class ObservedJar {
         this.deleted.delete(key);
         continue;
       }
-      (out[gone.view.domain] ??= []).push({ ...gone.view, value: '', deleted: { at: gone.at, by: gone.by } });
+      (out[gone.view.domain] ??= []).push({ ...gone.view, value: '', deleted: { at: gone.at, by: gone.by, until: gone.realAt + DELETED_SHOWN_MS } });
     }
     return out;
   }

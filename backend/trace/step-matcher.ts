@@ -3,13 +3,6 @@ import { MAX_EVENTS, type TraceBus } from './bus.js';
 import { setCookieName } from './cookies.js';
 import { isExchange, type ExchangeEvent, type StepHit, type TraceEvent } from './types.js';
 
-export interface MatcherSnapshot {
-  states: StepState[];
-  cursor: number;
-  seenOrder: number;
-  labels: Array<[number, number[]]>;
-}
-
 export interface StepState {
   n: number;
   seen: boolean;
@@ -100,21 +93,10 @@ export class StepMatcher {
     bus.subscribe((event) => this.onEvent(event));
   }
 
-  /** Matches against these steps from now on, starting fresh or where a saved walk left off. */
-  use(steps: readonly Step[], saved?: MatcherSnapshot): void {
+  /** Matches against these steps from now on, from a fresh start. */
+  use(steps: readonly Step[]): void {
     this.steps = steps;
     this.reset();
-    if (saved) {
-      this.state = new Map(saved.states.map((s) => [s.n, { ...s }]));
-      this.cursor = saved.cursor;
-      this.seenOrder = saved.seenOrder;
-      this.labels = new Map(saved.labels);
-    }
-  }
-
-  /** Where this walk stands, to come back to it (each workflow keeps its own trace and lit steps). */
-  save(): MatcherSnapshot {
-    return { states: this.states().map((s) => ({ ...s })), cursor: this.cursor, seenOrder: this.seenOrder, labels: [...this.labels] };
   }
 
   reset(): void {

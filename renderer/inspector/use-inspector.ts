@@ -43,6 +43,7 @@ export function useInspector(api: InspectorApi) {
         tick.value = clockBase.local;
         state.value = next;
         problem.value = undefined;
+        expireDeletedRows(next);
       } catch (err) {
         problem.value = err instanceof Error ? err.message : String(err);
       } finally {
@@ -54,6 +55,18 @@ export function useInspector(api: InspectorApi) {
       }
     })();
     return fetching;
+  }
+
+  // A cookie deleted a moment ago stays struck through for a few seconds; no event marks the end of that, so the
+  // snapshot is read again when the first of them is due to leave.
+  let deletedTimer: number | undefined;
+  function expireDeletedRows(snapshot: InspectorState): void {
+    window.clearTimeout(deletedTimer);
+    const due = Object.values(snapshot.cookies)
+      .flat()
+      .map((c) => c.deleted?.until)
+      .filter((t): t is number => t !== undefined);
+    if (due.length) deletedTimer = window.setTimeout(() => void loadState(), Math.max(0, Math.min(...due) - Date.now()) + 50);
   }
 
   function scheduleRefresh(): void {

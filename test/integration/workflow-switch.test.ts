@@ -15,14 +15,13 @@ describe('switching workflows', () => {
   const seen = (state: InspectorState) => state.steps.filter((s) => s.seen).map((s) => s.n);
   const trace = async () => (await inspector.get('/trace')).json<{ events: Array<{ id: number; type: string }> }>().events;
 
-  it('starts the systems clean, keeps each workflow its own trace, and reset clears only the shown one', async () => {
+  it('starts everything clean, the diagram too, both ways (no lit step from a walk whose sessions are gone)', async () => {
     const browser = new Browser();
     await browser.fetch(`${app.urls.store}/`);
     await browser.fetch(`${app.urls.store}/api/me`);
     expect((await browser.fetch(`${app.urls.store}/api/login`, { json: { email: 'demo@example.com', password: 'demo-password' } })).status).toBe(200);
     const native = await inspector.state();
     expect(seen(native)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
-    const nativeTrace = await trace();
 
     expect((await inspector.workflow('implicit-session')).status).toBe(200);
     const implicit = await inspector.state();
@@ -34,8 +33,10 @@ describe('switching workflows', () => {
 
     expect((await inspector.workflow('native-refresh')).status).toBe(200);
     const back = await inspector.state();
-    expect(seen(back)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
-    expect((await trace()).map((e) => e.id).slice(0, nativeTrace.length)).toEqual(nativeTrace.map((e) => e.id));
+    expect(seen(back)).toEqual([]);
+    expect(back.sessions.store).toEqual([]);
+    expect((await trace()).map((e) => e.type)).toEqual(['state.reset']);
+    expect((await browser.fetch(`${app.urls.store}/api/me`)).status).toBe(404);
 
     expect((await inspector.post('/reset')).status).toBe(200);
     expect(seen(await inspector.state())).toEqual([]);
