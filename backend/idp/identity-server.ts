@@ -22,6 +22,7 @@ import { loadDirectory } from './directory.js';
 import { fusionAuthErrorHandler, sendEmpty } from './fusionauth-wire.js';
 import type { Idp } from './idp.js';
 import { loadOrCreateSigningKeys } from './keys.js';
+import { homePage } from './home-page.js';
 import { authorizeEndpoint } from './oauth-authorize.js';
 import { sessionEndpoints } from './oauth-session.js';
 import { introspectionEndpoint } from './oauth-introspect.js';
@@ -100,7 +101,7 @@ export function createIdentityServer(ctx: LoginscopeContext): IdentityServer {
   app.use('/api', fusionAuthErrorHandler);
   app.use('/oauth2', noStore);
   app.use(authorizeEndpoint(idp), tokenEndpoint(idp), introspectionEndpoint(idp), sessionEndpoints(idp), forgetBrowserRoute(idp));
-  app.use(ctx.pages.assets);
+  app.use(homePage(idp), ctx.pages.assets);
   app.use((_req, res) => sendError(res, 404, 'not_found', 'The identity server has no such page. Logins start at /oauth2/authorize.'));
   app.use(jsonErrorHandler);
 
