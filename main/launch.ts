@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, SINGLE_INSTANCE_OFF_ENV, type LoginscopeConfig
 import { IdentityConnectionError } from '../backend/fusionauth/connection-check.js';
 import { PortInUseError, startLoginscope, type Loginscope } from '../backend/start.js';
 import { openDesktop } from './desktop.js';
+import { DataFileError } from '../backend/data-dir.js';
 
 /** Flags loadConfig knows. Electron's argv also holds Chromium switches and the entry script, which are not ours. */
 const VALUE_FLAGS = ['port', 'data-dir', 'workflow', 'config'];
@@ -40,7 +41,8 @@ export async function startBackend(config: LoginscopeConfig): Promise<Loginscope
   try {
     return await startLoginscope(config);
   } catch (err) {
-    if (err instanceof IdentityConnectionError) {
+    // A FusionAuth that cannot be used, a damaged data file or a data dir another Loginscope holds: one line, exit 2.
+    if (err instanceof IdentityConnectionError || err instanceof DataFileError) {
       failStart(err.message);
       return undefined;
     }

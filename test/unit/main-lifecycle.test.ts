@@ -18,6 +18,7 @@ vi.mock('../../main/desktop.js', () => desktop);
 
 const { app, BaseWindow, dialog, fakeEvent, resetElectronMock } = await import('./mocks/electron.js');
 const { claimSingleInstance, closeOnQuit, configArgs, failStart, launch, startBackend } = await import('../../main/launch.js');
+const { DataFileError } = await import('../../backend/data-dir.js');
 const { defaultDataDir } = await import('../../backend/config.js');
 const { validateConfig } = await import('../../backend/config.js');
 
@@ -146,6 +147,15 @@ describe('startBackend: port in use', () => {
     dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
     await expect(startBackend(config)).resolves.toBeUndefined();
     expect(backendStart.startLoginscope).toHaveBeenCalledTimes(1);
+  });
+
+  it('a damaged data file or a locked data dir is one line and exit 2, no dialog about ports', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    backendStart.startLoginscope.mockRejectedValueOnce(new DataFileError('/tmp/x/app.db is empty (0 bytes), so its data is lost.'));
+    await expect(startBackend(config)).resolves.toBeUndefined();
+    expect(error).toHaveBeenCalledWith('/tmp/x/app.db is empty (0 bytes), so its data is lost.');
+    expect(app.exit).toHaveBeenCalledWith(2);
+    expect(dialog.showMessageBox).not.toHaveBeenCalled();
   });
 
   it('passes any other failure on', async () => {
