@@ -1,6 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { exportSPKI } from 'jose';
-import { parseCookieHeader } from '../trace/cookies.js';
 import {
   bodyObject,
   checkTenantHeader,
@@ -11,26 +10,18 @@ import {
   setTokenCookies,
   stringField,
   UUID_PATTERN,
+  cookieValue,
 } from './fusionauth-wire.js';
 import type { Idp } from './idp.js';
 import { createRefreshToken, exchangeRefreshToken, refreshTokenJson, refreshTokenStatus, type RefreshRejection } from './refresh-tokens.js';
 import type { RefreshTokenRecord } from './store.js';
 import { registrationFor, signAccessToken, tokenKind, verifyOwnJwt, verifyOwnToken } from './tokens.js';
 
-function cookie(req: Request, name: string): string | undefined {
-  const raw = parseCookieHeader(req.headers.cookie)[name];
-  if (!raw) return undefined;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
 
 /** A bearer token from `Authorization`, else FusionAuth's `access_token` cookie. */
 export function bearerToken(req: Request): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  return match?.[1] ?? cookie(req, 'access_token');
+  return match?.[1] ?? cookieValue(req, 'access_token');
 }
 
 /** A dead, unknown, replayed or revoked refresh token: 400 `[invalid]refreshToken` like FusionAuth, or 404 as the seed's article draws it. */
@@ -53,7 +44,7 @@ export function jwtApi(idp: Idp): Router {
   // Anonymous, as in FusionAuth: the refresh token is the credential. The cookie wins over the body.
   router.post('/api/jwt/refresh', tenant, async (req, res) => {
     const body = bodyObject(req);
-    const value = cookie(req, 'refresh_token') ?? stringField(body, 'refreshToken');
+    const value = cookieValue(req, 'refresh_token') ?? stringField(body, 'refreshToken');
     if (!value) {
       res.status(400).json(fieldError('refreshToken', 'missing', 'You must specify the [refreshToken] property or send the [refresh_token] cookie.'));
       return;
@@ -161,7 +152,7 @@ export function jwtApi(idp: Idp): Router {
 
     // A refresh token for the target application only from a live one of the same user (the cookie wins over the
     // parameter), when the target generates them; it keeps the source token's start, so it ends when that one does.
-    const presented = cookie(req, 'refresh_token') ?? (typeof req.query.refreshToken === 'string' && req.query.refreshToken !== '' ? req.query.refreshToken : undefined);
+    const presented = cookieValue(req, 'refresh_token') ?? (typeof req.query.refreshToken === 'string' && req.query.refreshToken !== '' ? req.query.refreshToken : undefined);
     const source = presented ? idp.store.refreshTokenByValue(presented) : undefined;
     const refresh =
       source && source.userId === user.id && refreshTokenStatus(idp, source) === 'active' && registered && application.generateRefreshTokens

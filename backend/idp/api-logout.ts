@@ -1,18 +1,9 @@
 import express, { type CookieOptions, type Request, type Router } from 'express';
 import { parseCookieHeader } from '../trace/cookies.js';
-import { bodyObject, checkTenantHeader, fieldError } from './fusionauth-wire.js';
+import { bodyObject, checkTenantHeader, cookieValue, fieldError } from './fusionauth-wire.js';
 import type { Idp } from './idp.js';
 import { SSO_COOKIE, ssoCookieOptions } from './sso-sessions.js';
 
-function cookieValue(req: Request, name: string): string | undefined {
-  const raw = parseCookieHeader(req.headers.cookie)[name];
-  if (!raw) return undefined;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
 
 /** A request value from the body (JSON or form) or, as the TypeScript client sends them, the query. */
 function param(req: Request, name: string): unknown {

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { jsonErrorHandler } from '../errors.js';
 import type { Idp } from './idp.js';
+import { parseCookieHeader } from '../trace/cookies.js';
 
 /** FusionAuth's Errors object: `{ fieldErrors: { field: [{code, message}] }, generalErrors: [...] }`. */
 export interface FusionAuthErrors {
@@ -72,4 +73,15 @@ export function setTokenCookies(idp: Idp, res: Response, accessToken: string, re
   const base: CookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: idp.ctx.config.secureCookies };
   res.cookie('access_token', accessToken, base);
   if (refreshToken) res.cookie('refresh_token', refreshToken, { ...base, maxAge: idp.policy.timeToLiveInMinutes * 60_000 });
+}
+
+/** A cookie of the request, URL-decoded where it can be (FusionAuth's own cookies are read both ways). */
+export function cookieValue(req: Request, name: string): string | undefined {
+  const raw = parseCookieHeader(req.headers.cookie)[name];
+  if (!raw) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
