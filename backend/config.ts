@@ -107,7 +107,6 @@ export const configSchema = z
 
 export type LoginscopeConfig = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type IdentityConfig = LoginscopeConfig['identity'];
 
 /** A bad value: one line naming the field and what is wrong. Start-up stops with exit code 2. */
 export class ConfigError extends Error {

@@ -5,26 +5,14 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
 export function sendError(res: Response, status: number, code: string, message: string): void {
   const body: ErrorBody = { error: { code, message } };
   res.status(status).json(body);
 }
 
-/** Last handler of every Express app: body-parser failures and HttpErrors become the JSON shape; nothing leaks a stack. */
+/** Last handler of every Express app: body-parser failures become the JSON shape; nothing leaks a stack. */
 export const jsonErrorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
   if (res.headersSent) return next(err);
-  if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'The request body is not valid JSON.');
   if (e.type === 'entity.too.deep') return sendError(res, 400, 'invalid_json', e.message ?? 'The JSON body is nested too deeply.');
