@@ -74,6 +74,8 @@ export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<
       const st = stepState.get(s.n)!;
       return { n: s.n, tag: s.tag ?? String(s.n), label: st.lastLabel ?? s.label, phase: s.phase, from: s.from, to: s.to, kind: s.kind, notation: s.notation ?? null, caption: s.caption, seen: st.seen, count: st.count, lastEventId: st.lastEventId, firstSeen: st.firstSeen, ...stepObservability(ctx, s) };
     }),
+    /** The guided track of this workflow (backend/workflows/<id>/track.ts). */
+    track: workflow.track,
     cookieSource: cookies.source,
     cookies: cookiesByOrigin(cookies.byHost),
     sessions: Object.fromEntries(APPS.map((app) => [app, apps[app].sessions.rows(STATE_PAGE).map(sessionView)])) as Record<AppId, SessionView[]>,

@@ -4,12 +4,14 @@ import { redirectUri } from '../../hosts.js';
 import type { Workflow } from '../types.js';
 import { resumeSessionOnly, startSessionRoutes } from './routes.js';
 import { implicitSessionSteps } from './steps.js';
+import { implicitSessionTrack } from './track.js';
 
 export const implicitSession: Workflow = {
   id: 'implicit-session',
   title: 'OAuth implicit grant, with sessions',
   seed: 'oauth-implicit-grant-sessions.txt',
   steps: implicitSessionSteps,
+  track: implicitSessionTrack,
   routes: (_app, services) => startSessionRoutes(services),
   resume: resumeSessionOnly,
   attacks: (deps) => [stolenSessionCookie(deps), fragmentTheft(deps), tokenInjection(deps)],
