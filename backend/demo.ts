@@ -1,7 +1,8 @@
 import type { AppServices } from './app/app-services.js';
 import { safeSwitches, type DemoSwitches } from './demo-switches.js';
+import { Defences } from './defences/defences.js';
 import type { Loot } from './attacks/attacker-origin.js';
-import type { AttackDeps, AttackOutcome, AttackReadiness } from './attacks/types.js';
+import type { AttackDeps, AttackOptions, AttackOutcome, AttackReadiness } from './attacks/types.js';
 import type { LoginscopeContext } from './context.js';
 import type { AppId } from './hosts.js';
 import type { IdentityServer } from './idp/identity-server.js';
@@ -31,6 +32,8 @@ export class Demo {
   readonly observedJar: ObservedJar;
   private workflowId: WorkflowId;
   private electronJar: Record<string, CookieView[]> | undefined;
+  /** The defences a presenter can switch on (issue 15); all but the older audience check start off. */
+  readonly defences: Defences;
 
   constructor(
     private readonly ctx: LoginscopeContext,
@@ -40,6 +43,7 @@ export class Demo {
     readonly switches: DemoSwitches,
   ) {
     this.workflowId = ctx.config.workflow;
+    this.defences = new Defences(apps, identity, switches);
     this.matcher = new StepMatcher(ctx.bus);
     this.matcher.use(this.workflow.steps);
     this.observedJar = new ObservedJar(ctx.bus, ctx.clock);
@@ -106,6 +110,7 @@ export class Demo {
     this.identity?.admin.reset();
     this.loot.length = 0;
     Object.assign(this.switches, safeSwitches());
+    this.defences.reset();
     this.observedJar.markBeforeReset();
   }
 
@@ -144,6 +149,7 @@ export class Demo {
       store: this.apps.store,
       forum: this.apps.forum,
       switches: this.switches,
+      defences: this.defences,
       victim: {
         cookie: (app, name) => (this.cookies().byHost[new URL(this.ctx.urls[app.app]).hostname] ?? []).find((c) => c.name === name && !c.deleted),
         refreshTokenStatus: (token) => {
@@ -163,8 +169,8 @@ export class Demo {
     return this.workflow.attacks(this.attackDeps()).map(({ id, title, readiness }) => ({ id, title, ...readiness() }));
   }
 
-  async attack(id: string): Promise<AttackOutcome | undefined> {
+  async attack(id: string, options: AttackOptions = {}): Promise<AttackOutcome | undefined> {
     const attack = this.workflow.attacks(this.attackDeps()).find((a) => a.id === id);
-    return attack?.run();
+    return attack?.run(options);
   }
 }

@@ -5,7 +5,8 @@ import { createOriginApp } from '../origin-app.js';
 import { noStore } from '../security-headers.js';
 import type { Workflow } from '../workflows/types.js';
 import { RENDERED_VIEWS, type CartResponse, type PartialLogoutResponse, type PostsResponse, type ProductsResponse, type RenderedView } from './api-contract.js';
-import { refreshTokenCookie, type AppServices } from './app-services.js';
+import { clientOf, refreshTokenCookie, signedSessionId, type AppServices } from './app-services.js';
+import { parseCookieHeader } from '../trace/cookies.js';
 import { FusionAuthError } from '../fusionauth/errors.js';
 import { identityOutageHandler, isIdentityOutage } from './identity-outage.js';
 import { demoEventRoutes, type DemoResets } from './demo-events.js';
@@ -43,6 +44,20 @@ export function createAppBackend(services: AppServices, activeWorkflow: () => Wo
       next();
     });
   }
+  // The client-binding defence, before the session is loaded: a session used by another user agent or address than
+  // its login's ends here, so this request (and every later one) finds no session behind the cookie.
+  api.use((req, _res, next) => {
+    if (!sessions.bindsClient) return next();
+    const sid = signedSessionId(parseCookieHeader(req.headers.cookie)[cookieNames.session], db.sessionSecret());
+    const bound = sid === undefined ? undefined : sessions.boundClient(sid);
+    if (sid === undefined || bound === undefined) return next();
+    const now = clientOf(req);
+    if (now.userAgent !== bound.userAgent || now.address !== bound.address) {
+      sessions.end(sid, 'client-mismatch');
+      ctx.bus.emit('session.rejected', app, { sid, reason: 'client-mismatch', expected: bound, got: now });
+    }
+    next();
+  });
   api.use(
     session({
       name: cookieNames.session,

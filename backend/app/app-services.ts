@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request } from 'express';
 import type { SessionData } from 'express-session';
 import { parseCookieHeader } from '../trace/cookies.js';
@@ -13,7 +14,7 @@ import { SingleFlight } from './single-flight.js';
 import type { LoginscopeContext } from '../context.js';
 import { FusionAuthClient } from '../fusionauth/client.js';
 import type { AppId } from '../hosts.js';
-import type { SessionOrigin, SessionUser } from '../sessions/session-data.js';
+import type { SessionClient, SessionOrigin, SessionUser } from '../sessions/session-data.js';
 import type { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
 import type { AppDatabase } from './app-db.js';
 import type { IdentitySettings } from './identity-settings.js';
@@ -123,7 +124,33 @@ export async function startSession(services: AppServices, req: Request, user: Se
   req.session.user = user;
   req.session.jwt = jwt;
   req.session.origin = origin;
+  req.session.client = clientOf(req);
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
+
+/** The user agent and address a request came from (the loopback server sees every client at 127.0.0.1). */
+export function clientOf(req: Request): SessionClient {
+  return { userAgent: req.get('user-agent') ?? '', address: req.socket.remoteAddress ?? '' };
+}
+
+/**
+ * The session id in an express-session cookie (`s:<id>.<HMAC-SHA256 of id, base64 without padding>`, URL-encoded),
+ * when its signature is ours; undefined otherwise.
+ */
+export function signedSessionId(cookieValue: string | undefined, secret: string): string | undefined {
+  if (cookieValue === undefined) return undefined;
+  let decoded;
+  try {
+    decoded = decodeURIComponent(cookieValue);
+  } catch {
+    return undefined;
+  }
+  const dot = decoded.lastIndexOf('.');
+  if (!decoded.startsWith('s:') || dot < 3) return undefined;
+  const sid = decoded.slice(2, dot);
+  const given = Buffer.from(decoded.slice(dot + 1));
+  const expected = Buffer.from(createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, ''));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? sid : undefined;
 }
 
 /** The refresh-token cookie's value; null when it is there but not something we could have set. */

@@ -18,11 +18,19 @@ export interface Replay {
  * Returns the answer and the trace events it caused (attacks run one at a time). Each call names its attack, so
  * the diagram can tell one attack's arrows from another's.
  */
-export async function replayAsAttacker(bus: TraceBus, url: string, cookies: Record<string, string>, init: { method?: 'GET' | 'POST'; json?: unknown; attack: string }): Promise<Replay> {
+/** The scripted attacker's own user agent: a careless thief does not pretend to be the victim's browser. */
+export const ATTACKER_USER_AGENT = 'attacker-script/1.0';
+
+export async function replayAsAttacker(
+  bus: TraceBus,
+  url: string,
+  cookies: Record<string, string>,
+  init: { method?: 'GET' | 'POST'; json?: unknown; attack: string; userAgent?: string },
+): Promise<Replay> {
   const events: TraceEvent[] = [];
   const stop = bus.subscribe((e) => events.push(e));
   try {
-    const headers: Record<string, string> = { [ACTOR_HEADER]: bus.actorHeader('attacker'), [ATTACK_HEADER]: init.attack };
+    const headers: Record<string, string> = { [ACTOR_HEADER]: bus.actorHeader('attacker'), [ATTACK_HEADER]: init.attack, 'user-agent': init.userAgent ?? ATTACKER_USER_AGENT };
     const cookie = Object.entries(cookies)
       .map(([k, v]) => `${k}=${v}`)
       .join('; ');

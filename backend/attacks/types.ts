@@ -1,5 +1,6 @@
 import type { AppServices } from '../app/app-services.js';
 import type { DemoSwitches } from '../demo-switches.js';
+import type { Defences } from '../defences/defences.js';
 import type { TraceBus } from '../trace/bus.js';
 import type { Loot } from './attacker-origin.js';
 import type { Victim } from './victim.js';
@@ -10,6 +11,8 @@ export interface AttackDeps {
   store: AppServices;
   forum: AppServices;
   switches: DemoSwitches;
+  /** Read only, to say which defence refused an attack. */
+  defences: Pick<Defences, 'isOn'>;
   victim: Victim;
   loot: Loot[];
   now(): number;
@@ -34,10 +37,20 @@ export interface AttackReadiness {
   fix?: 'log-in-store' | 'log-in-forum';
 }
 
+/** How a run goes, where an attack has variants (POST /api/attacks/:id with a JSON body). */
+export interface AttackOptions {
+  /** stolen-session-cookie: the careful thief sends the victim's own user agent (client binding is weak). */
+  copyUserAgent?: boolean;
+  /** stolen-refresh-token: `steal` only copies the cookie now; `replay-stolen` replays the copy taken earlier. */
+  mode?: 'now' | 'steal' | 'replay-stolen';
+}
+
+export const ATTACK_MODES = ['now', 'steal', 'replay-stolen'] as const;
+
 export interface Attack {
   id: string;
   title: string;
   readiness(): AttackReadiness;
-  run(): Promise<AttackOutcome>;
+  run(options?: AttackOptions): Promise<AttackOutcome>;
 }
 

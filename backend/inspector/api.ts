@@ -13,6 +13,11 @@ import { observedCookies } from './cookie-view.js';
 import { createIdentityApi } from './identity-api.js';
 import { advanceClock } from './clock-route.js';
 import { inspectorState } from './state.js';
+import { ATTACK_MODES, type AttackOptions } from '../attacks/types.js';
+import { DEFENCE_IDS, DEFENCES } from '../defences/catalogue.js';
+import { DefenceUnavailableError, type DefenceSettings } from '../defences/defences.js';
+
+type AttackMode = NonNullable<AttackOptions['mode']>;
 
 const EXPIRE_KINDS: ExpireKind[] = ['session', 'refresh-token', 'sso-session'];
 
@@ -76,7 +81,11 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
   });
 
   api.post('/attacks/:id', async (req, res) => {
-    const outcome = await demo.attack(req.params.id);
+    const { copyUserAgent, mode, ...rest } = bodyOf(req);
+    if (Object.keys(rest).length > 0 || (copyUserAgent !== undefined && typeof copyUserAgent !== 'boolean') || (mode !== undefined && !ATTACK_MODES.includes(mode as AttackMode))) {
+      return sendError(res, 400, 'invalid_attack_options', `The body may carry copyUserAgent (a boolean) and mode (one of ${ATTACK_MODES.join(', ')}).`);
+    }
+    const outcome = await demo.attack(req.params.id, { ...(copyUserAgent !== undefined && { copyUserAgent }), ...(mode !== undefined && { mode: mode as AttackMode }) });
     if (!outcome) return sendError(res, 404, 'unknown_attack', `No attack ${req.params.id} in ${demo.workflow.id}; try ${demo.attackIds().map((a) => a.id).join(', ')}.`);
     res.json(outcome);
   });
@@ -90,6 +99,21 @@ export function createInspectorApi(ctx: LoginscopeContext, demo: Demo, apps: Rec
     }
     Object.assign(demo.switches, body);
     res.json({ switches: demo.switches });
+  });
+
+  api.post('/defences', (req, res) => {
+    const body = bodyOf(req);
+    const keys = Object.keys(body);
+    // Own keys only (as for the switches): `toString` is in every object, but it is no defence.
+    if (keys.length === 0 || !keys.every((k) => Object.hasOwn(DEFENCES, k) && typeof body[k] === 'boolean')) {
+      return sendError(res, 400, 'invalid_defences', `Send booleans for any of: ${DEFENCE_IDS.join(', ')}.`);
+    }
+    try {
+      res.json({ defences: demo.defences.set(body as Partial<DefenceSettings>) });
+    } catch (err) {
+      if (err instanceof DefenceUnavailableError) return sendError(res, 409, 'defence_unavailable', err.message);
+      throw err;
+    }
   });
 
   api.get('/identity', (_req, res) => {

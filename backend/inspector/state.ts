@@ -7,6 +7,7 @@ import type { IdentityServer } from '../idp/identity-server.js';
 import type { SessionView } from '../sessions/session-view.js';
 import type { SessionRow } from '../sessions/sqlite-session-store.js';
 import { WORKFLOWS } from '../workflows/catalogue.js';
+import { DEFENCES } from '../defences/catalogue.js';
 import type { CookieView } from './cookie-view.js';
 import { identityStatus, stepObservability } from './identity-status.js';
 
@@ -90,6 +91,9 @@ export function inspectorState(ctx: LoginscopeContext, demo: Demo, apps: Record<
     switches: demo.switches,
     /** The switches that mean something in the shown workflow (the panel shows only these). */
     switchesShown: workflow.switches,
+    /** The defences' settings, and the catalogue entries of those that apply to the shown workflow. */
+    defences: demo.defences.settings(),
+    defencesShown: Object.values(DEFENCES).filter((d) => d.workflows.includes(workflow.id)),
     resetGeneration: demo.generation,
     loot: demo.loot,
   };

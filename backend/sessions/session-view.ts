@@ -4,7 +4,7 @@
  */
 
 /** Why a session is no longer usable; kept on the row so the inspector can say it. */
-export type EndReason = 'expired-idle' | 'expired-absolute' | 'destroyed' | 'logout' | 'replaced' | 'forced';
+export type EndReason = 'expired-idle' | 'expired-absolute' | 'destroyed' | 'logout' | 'replaced' | 'forced' | 'client-mismatch';
 
 export interface SessionView {
   sid: string;

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db.js';
 import type { AppId } from '../hosts.js';
 import type { TraceBus } from '../trace/bus.js';
-import './session-data.js';
+import type { SessionClient } from './session-data.js';
 
 type SessionData = session.SessionData;
 
@@ -92,8 +92,30 @@ export class SqliteSessionStore extends session.Store {
            ORDER BY ended_at DESC, rowid DESC LIMIT -1 OFFSET @keep)`,
       ),
       clear: db.prepare('DELETE FROM sessions WHERE app = ?'),
+      cap: db.prepare(
+        `UPDATE sessions SET absolute_expires_at = MIN(absolute_expires_at, created_at + @ms), idle_expires_at = MIN(idle_expires_at, created_at + @ms)
+         WHERE app = @app AND ended_at IS NULL`,
+      ),
     };
   }
+
+  private absoluteOverride: number | undefined;
+
+  /**
+   * A shorter absolute timeout from now on (the short-absolute-timeout defence): new sessions get it, and live ones are
+   * capped to it from their creation. `undefined` goes back to the configured one for new sessions.
+   */
+  setAbsoluteSeconds(seconds: number | undefined): void {
+    this.absoluteOverride = seconds;
+    if (seconds !== undefined) this.q.cap.run({ app: this.o.app, ms: seconds * 1000 });
+  }
+
+  private get absoluteSeconds(): number {
+    return this.absoluteOverride ?? this.o.absoluteSeconds;
+  }
+
+  /** The client-binding defence: the app backend ends a session used by another user agent or address than its login's. */
+  bindsClient = false;
 
   /** The idle expiry is capped at the absolute one, so `idle_expires_at <= now` alone says "expired". */
   private expiryReason(row: RawRow, now: number): EndReason | undefined {
@@ -139,7 +161,7 @@ export class SqliteSessionStore extends session.Store {
         userEmail: data.user?.email ?? null,
         now,
         idle: now + this.o.idleSeconds * 1000,
-        absolute: now + this.o.absoluteSeconds * 1000,
+        absolute: now + this.absoluteSeconds * 1000,
       };
       const existing = this.q.get.get(this.o.app, sid);
       if (existing && existing.ended_at !== null) {
@@ -246,6 +268,13 @@ export class SqliteSessionStore extends session.Store {
   isLive(sid: string): boolean {
     const row = this.q.get.get(this.o.app, sid);
     return row !== undefined && row.ended_at === null && this.expiryReason(row, this.o.clock.now()) === undefined;
+  }
+
+  /** The client a live session was opened by (client binding); undefined when it is not live or kept none. */
+  boundClient(sid: string): SessionClient | undefined {
+    const row = this.q.get.get(this.o.app, sid);
+    if (!row || row.ended_at !== null || this.expiryReason(row, this.o.clock.now()) !== undefined) return undefined;
+    return (JSON.parse(row.data) as SessionData).client;
   }
 
   /** How many rows there are, and how many of them are live. */
