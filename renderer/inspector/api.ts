@@ -1,4 +1,4 @@
-import type { AppId, AttackOutcome, ConnectionCheck, ExpireKind, InspectorState, Switches, TraceEvent } from './types.js';
+import type { AppId, AttackOutcome, ConnectionCheck, DefenceSettings, ExpireKind, InspectorState, Switches, TraceEvent } from './types.js';
 
 const TOKEN_KEY = 'loginscope.inspector.token';
 
@@ -56,6 +56,7 @@ export class InspectorApi {
   expire = (kind: ExpireKind, target: { app?: AppId; id?: string } = {}) => this.call<{ expired: number }>('POST', '/expire', { kind, ...target });
   attack = (id: string) => this.call<AttackOutcome>('POST', `/attacks/${encodeURIComponent(id)}`);
   setSwitches = (change: Partial<Switches>) => this.call<{ switches: Switches }>('POST', '/switches', change);
+  setDefences = (change: Partial<DefenceSettings>) => this.call<{ defences: DefenceSettings }>('POST', '/defences', change);
   checkIdentity = () => this.call<ConnectionCheck>('POST', '/identity/check');
 
   eventsUrl(): string {

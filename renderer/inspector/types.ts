@@ -84,6 +84,9 @@ export interface InspectorState {
   attacks: AttackView[];
   switches: Switches;
   switchesShown: Array<keyof Switches>;
+  /** The defences' settings (issue 15), and the catalogue entries of those that apply to the shown workflow. */
+  defences: DefenceSettings;
+  defencesShown: Defence[];
   resetGeneration: number;
   /** How far the clock runs ahead of real time (kept across restarts). */
   clockOffsetMs: number;
@@ -102,6 +105,9 @@ export interface TraceEventFlags {
 
 
 export type { AttackOutcome, AttackReadiness } from '../../backend/attacks/types.js';
+import type { Defence, DefenceId } from '../../backend/defences/catalogue.js';
+export type { Defence, DefenceId };
+export type DefenceSettings = Record<DefenceId, boolean>;
 import type { AttackReadiness } from '../../backend/attacks/types.js';
 
 /** An attack as the panel lists it: what it needs, and what is missing now. */

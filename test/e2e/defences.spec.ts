@@ -1,0 +1,43 @@
+import { apps, expect, test, useLoginscope } from './support/fixtures.js';
+import { attackItem, attackOutcome, openApp, openInspector, state } from './support/inspector-page.js';
+
+/**
+ * Issue 15 in Chromium: the attack panel's Defences list the shown workflow's defences with their clause; one
+ * switched on flips its attack from worked to refused, for that defence's reason, while the real browser stays in.
+ */
+const ls = useLoginscope();
+
+test.describe.configure({ timeout: 90_000 });
+
+test('client binding switched on in the inspector refuses the stolen session cookie, and the victim’s browser keeps working', async ({ context }) => {
+  expect((await ls.inspector.workflow('native-refresh')).status).toBe(200);
+  const { inspector, problems } = await openInspector(ls, context);
+  const group = inspector.getByTestId('attack-panel').getByRole('group', { name: /Defences/ });
+  await expect(group.getByRole('checkbox')).toHaveCount(3);
+  const binding = group.getByRole('checkbox', { name: 'Session bound to the client' });
+  await expect(binding).not.toBeChecked();
+  await expect(binding).toHaveAccessibleDescription(/Binding the Session ID to Other User Properties/);
+
+  const store = await openApp(ls, context, 'store');
+  await apps.logInWithForm(store.page);
+  await expect(apps.cart(store.page)).toBeVisible();
+
+  // Off: the attack works.
+  await attackItem(inspector, 'stolen-session-cookie').getByRole('button', { name: 'Stolen session cookie' }).click();
+  await expect(attackOutcome(inspector)).toHaveAttribute('data-kind', 'worked');
+
+  // On, from the checkbox: the real Chromium is the client that logged in, so its own requests still pass.
+  await binding.check();
+  await expect.poll(async () => (await state(ls)).defences['client-binding']).toBe(true);
+  await expect(binding).toBeChecked();
+  await apps.cartButton(store.page).click();
+  await expect(apps.cart(store.page)).toBeVisible();
+  expect((await state(ls)).sessions.store[0]).toMatchObject({ status: 'active' });
+
+  await attackItem(inspector, 'stolen-session-cookie').getByRole('button', { name: 'Stolen session cookie' }).click();
+  await expect(attackOutcome(inspector)).toHaveAttribute('data-kind', 'refused');
+  await expect(attackOutcome(inspector)).toContainText('Refused by client binding');
+  expect((await state(ls)).sessions.store.find((s) => s.endReason === 'client-mismatch')).toBeTruthy();
+  expect(problems).toEqual([]);
+  expect(store.problems).toEqual([]);
+});
