@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { formToken } from '../support/hosted-form.js';
 import { Browser } from '../support/http.js';
 import { InspectorClient } from '../support/inspector.js';
 import { startTestLoginscope, type TestLoginscope } from '../support/loginscope.js';
@@ -221,6 +223,40 @@ describe('defences (issue 15), over real HTTP', () => {
       expect(out).toMatchObject({ succeeded: true, kind: 'worked' });
       expect(out.outcome).toMatch(/only detects careless thieves/);
       expect((await state()).sessions.store[0]).toMatchObject({ status: 'active' });
+    });
+  });
+
+  describe('audience-check (implicit-session)', () => {
+    /** The implicit grant at the forum, as its SPA does it: authorize, the hosted form, the start-session API. */
+    async function logInToForum(): Promise<void> {
+      const info = (await browser.fetch(`${app.urls.forum}/api/workflow`)).json<{ authorize: { url: string; clientId: string; redirectUri: string } }>();
+      const state = randomUUID();
+      const oauth = { client_id: info.authorize.clientId, redirect_uri: info.authorize.redirectUri, response_type: 'token', state };
+      const url = new URL(info.authorize.url);
+      url.search = new URLSearchParams({ ...oauth, nonce: randomUUID() }).toString();
+      const form = await browser.fetch(url.toString());
+      const posted = await browser.fetch(`${url.origin}/oauth2/authorize`, { form: { csrfToken: formToken(form), loginId: credentials.email, password: credentials.password, ...oauth } });
+      expect(posted.status).toBe(302);
+      const token = new URLSearchParams(new URL(posted.location!).hash.slice(1)).get('access_token')!;
+      expect((await browser.fetch(`${app.urls.forum}/api/session`, { json: { token } })).status).toBe(200);
+    }
+
+    it('off: a forum token opens a store session; on: refused for its audience', async () => {
+      expect((await inspector.workflow('implicit-session')).status).toBe(200);
+      try {
+        const shown = (await state()).defencesShown.map((d) => d.id);
+        expect(shown).toContain('audience-check');
+        expect(shown).not.toContain('rt-rotation');
+        await logInToForum();
+        await defences({ 'audience-check': false });
+        expect(await attack('token-injection')).toMatchObject({ succeeded: true, kind: 'worked' });
+        await defences({ 'audience-check': true });
+        const out = await attack('token-injection');
+        expect(out).toMatchObject({ succeeded: false, kind: 'refused', status: 401 });
+        expect(out.outcome).toMatch(/audience check.*another application/);
+      } finally {
+        await inspector.workflow('native-refresh');
+      }
     });
   });
 });
