@@ -67,6 +67,20 @@ export interface Loot {
   from?: string;
 }
 
+/** The guided track's wire shape (backend/workflows/types.ts: TrackNext, TrackEffect, TrackEntry). */
+export type TrackNext =
+  | { kind: 'app'; app: AppId; action: string; logIn?: true }
+  | { kind: 'inspector'; action: 'advance-while' | 'advance-later'; label: string }
+  | { kind: 'inspector'; action: 'attack'; attack: string; label: string; arms?: true };
+export type TrackEffect = 'store-session-ended' | 'store-refresh-token-expired' | 'script-armed';
+export interface TrackEntry {
+  after: number;
+  done: number;
+  doneWhen?: TrackEffect;
+  say: string;
+  next: TrackNext;
+}
+
 export interface InspectorState {
   workflow: string;
   workflowTitle: string;
@@ -77,6 +91,7 @@ export interface InspectorState {
   appUrls: Record<AppId, string>;
   ttl: Ttl;
   steps: StepView[];
+  track: TrackEntry[];
   cookieSource: 'observed' | 'electron';
   cookies: Record<string, CookieView[]>;
   sessions: Record<AppId, SessionView[]>;
