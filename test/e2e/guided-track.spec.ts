@@ -208,3 +208,63 @@ test('implicit-session: the guide walks the seed and the added attacks', async (
   for (const s of (await state(ls)).steps) await expect(arrow(inspector, s.tag), `step ${s.tag}`).toHaveAttribute('data-seen', 'true');
   expect(problems).toEqual([]);
 });
+
+test('auto-play: runs the inspector-side actions itself, waits at the app-side ones, pauses and resumes', async ({ context }) => {
+  const { inspector, problems } = await openInspector(ls, context);
+  await switchFromInspector(ls, inspector, 'native-refresh');
+  const { track } = await state(ls);
+  const play = guide(inspector).getByTestId('guide-play');
+  const waiting = guide(inspector).getByRole('status');
+  // Until the forum's login, the store's is the only refresh token.
+  const refreshTokens = (status: 'active' | 'expired') => inspector.locator(`[data-testid="refresh-token-row"][data-status="${status}"]`);
+
+  await expect(play).toHaveText('Play');
+  await play.click();
+  await expect(play).toHaveText('Pause');
+  await expect(waiting).toHaveText('Waiting for: Open the store (in the store)');
+
+  const store = await openFromGuide(context, inspector, 'store');
+  await expect(waiting).toContainText('Log in at the store');
+  await apps.logInWithForm(store);
+  await expect(apps.cart(store)).toBeVisible();
+  // "A while later" ran by itself: the session ended with nobody pressing anything; now it waits for the cart click.
+  await expect(storeSessions(inspector, 'ended')).toHaveAttribute('data-end-reason', 'expired-idle');
+  await expectEntry(inspector, track, 4);
+  await expect(waiting).toHaveText('Waiting for: Click Cart in the store (in the store)');
+
+  // Paused: the cart click moves the track on, but "Later still" waits for Resume.
+  await play.click();
+  await expect(play).toHaveText('Resume');
+  await apps.cartButton(store).click();
+  await expectSeen(inspector, range(14, 18));
+  await expectEntry(inspector, track, 5);
+  await expect(waiting).toHaveCount(0);
+  await expect(refreshTokens('expired')).toHaveCount(0);
+  await expect(refreshTokens('active')).toHaveCount(1);
+  await play.click();
+  await expect(play).toHaveText('Pause');
+  await expect(refreshTokens('expired')).toHaveCount(1);
+  await expectEntry(inspector, track, 6);
+
+  await apps.cartButton(store).click();
+  await expectSeen(inspector, range(19, 23));
+  const forum = await openFromGuide(context, inspector, 'forum');
+  await apps.logInWithForm(forum);
+  await expect(apps.posts(forum)).toBeVisible();
+  await expectSeen(inspector, range(24, 36));
+
+  // The stolen refresh token cannot run (the store's token expired): it waits, saying why, and runs once it can.
+  const missing = (await state(ls)).attacks.find((a) => a.id === 'stolen-refresh-token')!.missing!;
+  await expect(waiting).toHaveText(`Waiting for: ${missing}`);
+  await expectUnseen(inspector, [37]);
+  await apps.logInWithForm(store);
+  await expect(apps.cart(store)).toBeVisible();
+  // Both attacks then run on their own, one after the other.
+  await expectSeen(inspector, range(37, 44));
+  await expect(guide(inspector).getByTestId('guide-finished')).toBeVisible();
+  await expect(diagram(inspector).locator('[data-seen="true"]')).toHaveCount(44);
+  const steps = (await state(ls)).steps;
+  expect(steps.find((s) => s.n === 37)!.count, 'the refresh-token attack ran once').toBe(1);
+  expect(steps.find((s) => s.n === 42)!.count, 'the session-cookie attack ran once').toBe(1);
+  expect(problems).toEqual([]);
+});
