@@ -30,7 +30,10 @@ function injectedScript(attackerOrigin: string): string {
  */
 export function createAppBackend(services: AppServices, activeWorkflow: () => Workflow, resets: DemoResets): Express {
   const { app, ctx, db, sessions, cookieNames } = services;
-  const server = createOriginApp(app, ctx, { extraImgSrc: () => (services.switches.injectedScript ? [ctx.urls.attacker] : []) });
+  const server = createOriginApp(app, ctx, {
+    // The injected script's "vendor" is allowed to load images, unless the strict-csp defence keeps every third party out.
+    extraImgSrc: () => (services.switches.injectedScript && !services.pageDefences.strictCsp ? [ctx.urls.attacker] : []),
+  });
   // Before the session middleware: a page listening for Resets is not a use of its session.
   server.use(demoEventRoutes(services, resets));
 

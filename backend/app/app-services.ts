@@ -32,6 +32,8 @@ export interface AppServices {
   /** HttpOnly, SameSite=Lax, host-only, path /; Secure as configured. */
   cookieOptions: CookieOptions;
   switches: DemoSwitches;
+  /** What the defences (backend/defences/) change in this backend's pages; all off at start. */
+  pageDefences: { strictCsp: boolean };
   /**
    * Refreshes under way or just done, by the cookies that asked (refresh token and expired session id): the
    * concurrent requests of one browser share one refresh (native-refresh). Another client holding the same
@@ -57,7 +59,7 @@ export function cookieNames(app: AppId): AppServices['cookieNames'] {
   return { session: `${app}_session`, refreshToken: `${app}_refresh_token` };
 }
 
-export function createAppServices(options: Omit<AppServices, 'identity' | 'applicationId' | 'cookieNames' | 'cookieOptions' | 'verifyJwt' | 'refreshes'>): AppServices {
+export function createAppServices(options: Omit<AppServices, 'identity' | 'applicationId' | 'cookieNames' | 'cookieOptions' | 'verifyJwt' | 'refreshes' | 'pageDefences'>): AppServices {
   const { app, ctx, settings } = options;
   const identity = new FusionAuthClient({
     baseUrl: settings.internalUrl,
@@ -89,6 +91,7 @@ export function createAppServices(options: Omit<AppServices, 'identity' | 'appli
     applicationId: settings.applications[app].id,
     cookieNames: cookieNames(app),
     cookieOptions: { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, path: '/' },
+    pageDefences: { strictCsp: false },
     refreshes: new SingleFlight(() => ctx.clock.now(), SHARED_REFRESH_MS),
     verifyJwt: async (token, { checkAudience }) =>
       (await getVerifier()).verify(token, checkAudience ? { audience: settings.applications[app].id } : {}),

@@ -1,4 +1,5 @@
 import { setCookieName } from '../trace/cookies.js';
+import { isExchange } from '../trace/types.js';
 import { notReady } from './stolen-cookies.js';
 import { replayAsAttacker } from './replay.js';
 import type { Attack, AttackDeps, AttackOutcome, AttackReadiness } from './types.js';
@@ -29,6 +30,25 @@ function errorMessage(body: string): string {
 const LEAKED = 'access token (from the URL fragment)';
 
 /**
+ * Under the strict CSP: the browser loaded the compromised script and then opened a store session from the URL
+ * fragment, yet nothing reached attacker.localhost. That is the CSP at work (the browser refused the request).
+ */
+function blockedByCsp(deps: AttackDeps): AttackOutcome | undefined {
+  const loaded = deps.bus.list().filter(isExchange).filter((e) => e.actor === 'browser' && e.origin === 'store' && e.path === '/vendor/analytics.js' && e.status === 200);
+  const since = loaded[0]?.time;
+  if (since === undefined) return undefined;
+  const started = deps.store.sessions.rows().some((r) => r.data.origin === 'start-session' && r.createdAt >= since);
+  if (!started) return undefined;
+  return {
+    succeeded: false,
+    kind: 'refused',
+    status: 0,
+    outcome: 'Refused by the strict content security policy: the store page ran the compromised script and the user logged in, but the browser refused to send the URL fragment to attacker.localhost (not in img-src), so the attacker has no token.',
+    events: loaded.map((e) => e.id),
+  };
+}
+
+/**
  * "Script reads the token": a compromised script include leaks `location.hash` to attacker.localhost while the SPA
  * holds the JWT. First run arms the script; once a token has leaked, a run uses it to get a session and the cart.
  */
@@ -38,6 +58,9 @@ export function fragmentTheft(deps: AttackDeps): Attack {
     const needs = 'A token leaked from the URL: arm the injected script, then the user logs in with FusionAuth on the store.';
     if (leaked()) return { needs };
     if (!deps.switches.injectedScript) return { needs, missing: 'The injected script is not armed yet: the first run arms it.' };
+    if (deps.defences.isOn('strict-csp')) {
+      return { needs, missing: 'Armed, but the strict content security policy is on: the browser refuses the script’s request to attacker.localhost, so no token can leak (log in with FusionAuth on the store to see it).', fix: 'log-in-store' };
+    }
     return { needs, missing: 'Armed, but no token has leaked yet: the user must log in with FusionAuth on the store.', fix: 'log-in-store' };
   };
   return {
@@ -47,6 +70,8 @@ export function fragmentTheft(deps: AttackDeps): Attack {
     async run(): Promise<AttackOutcome> {
       const token = leaked();
       if (!token) {
+        const blocked = deps.switches.injectedScript && deps.defences.isOn('strict-csp') ? blockedByCsp(deps) : undefined;
+        if (blocked) return blocked;
         if (deps.switches.injectedScript) return notReady(readiness());
         deps.switches.injectedScript = true;
         return {

@@ -23,6 +23,7 @@ export interface AttackOutcome {
   succeeded: boolean;
   /** `armed`: a set-up step (not a result); `refused`: the attack ran and a defence stopped it; `not-ready`: it did not run. */
   kind: 'worked' | 'refused' | 'armed' | 'not-ready';
+  /** The HTTP status of the attacker's last replay; 0 when the attack was stopped before any (the browser refused it). */
   status: number;
   events: number[];
 }

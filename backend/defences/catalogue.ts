@@ -1,7 +1,7 @@
 import type { WorkflowId } from '../workflows/types.js';
 
 /** The defences a presenter can switch on (issue 15). One list: the API, the state and the attack panel read it. */
-export const DEFENCE_IDS = ['rt-rotation', 'short-absolute-timeout', 'client-binding', 'audience-check'] as const;
+export const DEFENCE_IDS = ['rt-rotation', 'short-absolute-timeout', 'client-binding', 'strict-csp', 'audience-check'] as const;
 export type DefenceId = (typeof DEFENCE_IDS)[number];
 
 export interface Defence {
@@ -38,6 +38,13 @@ export const DEFENCES: Record<DefenceId, Defence> = {
     explanation: 'The session remembers the user agent and address that logged in and ends when a request comes with others; a thief who copies the user agent gets through, so this is a weak defence.',
     clause: 'OWASP Session Management Cheat Sheet, “Binding the Session ID to Other User Properties”',
     workflows: ['native-refresh', 'implicit-session'],
+  },
+  'strict-csp': {
+    id: 'strict-csp',
+    title: 'Strict content security policy',
+    explanation: 'The app pages’ CSP names no third-party origin (img-src and connect-src stay on the app’s own origin), so even a compromised script include cannot send the token in the URL to attacker.localhost: the browser refuses the request.',
+    clause: 'RFC 9700 §4.3.2 and §2.1.2 (token leakage from the URL); OWASP Content Security Policy Cheat Sheet',
+    workflows: ['implicit-session'],
   },
   'audience-check': {
     id: 'audience-check',

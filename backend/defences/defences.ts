@@ -12,7 +12,7 @@ export class DefenceUnavailableError extends Error {}
 
 /**
  * The defences' settings, and what each really changes when switched: the identity server's refresh-token policy,
- * the session stores' absolute timeout and client binding, the start-session API's audience check (a demo switch
+ * the session stores' absolute timeout and client binding, the app pages' CSP, the start-session API's audience check (a demo switch
  * that predates the defences and keeps its name there).
  */
 export class Defences {
@@ -72,6 +72,9 @@ export class Defences {
         break;
       case 'client-binding':
         for (const s of stores) s.bindsClient = value;
+        break;
+      case 'strict-csp':
+        for (const a of Object.values(this.apps)) a.pageDefences.strictCsp = value;
         break;
     }
   }

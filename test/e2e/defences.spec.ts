@@ -41,3 +41,37 @@ test('client binding switched on in the inspector refuses the stolen session coo
   expect(problems).toEqual([]);
   expect(store.problems).toEqual([]);
 });
+
+test('the strict CSP blocks the injected script’s leak of the URL fragment: the browser refuses it, and the attack is refused', async ({ context }) => {
+  const { app, inspector: api } = ls;
+  expect((await api.workflow('implicit-session')).status).toBe(200);
+  expect((await api.attack('fragment-theft')).json<{ kind: string }>().kind).toBe('armed');
+  expect((await api.post('/defences', { 'strict-csp': true })).status).toBe(200);
+  const { inspector } = await openInspector(ls, context);
+  await expect(inspector.getByTestId('attack-panel').getByRole('group', { name: /Defences/ }).getByRole('checkbox', { name: 'Strict content security policy' })).toBeChecked();
+
+  const page = await context.newPage();
+  const toAttacker: string[] = [];
+  const refusals: string[] = [];
+  // Chromium announces a request the CSP then blocks; only one that was really sent gets a response.
+  page.on('response', (r) => {
+    if (r.url().startsWith(app.urls.attacker)) toAttacker.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/.test(m.text())) refusals.push(m.text());
+  });
+  const scriptRan = page.waitForResponse((r) => r.url() === `${app.urls.store}/vendor/analytics.js` && r.status() === 200);
+  await page.goto(`${app.urls.store}/`);
+  await page.getByRole('button', { name: 'Log in with FusionAuth' }).click();
+  await apps.logInWithForm(page);
+  await expect(apps.cart(page)).toBeVisible();
+  await scriptRan;
+  // The browser's own report of the blocked exfiltration.
+  await expect.poll(() => refusals.find((t) => t.includes(app.urls.attacker))).toBeTruthy();
+  expect(toAttacker).toEqual([]);
+
+  await attackItem(inspector, 'fragment-theft').getByRole('button', { name: 'Script reads the token from the URL' }).click();
+  await expect(attackOutcome(inspector)).toHaveAttribute('data-kind', 'refused');
+  await expect(attackOutcome(inspector)).toContainText('Refused by the strict content security policy');
+  expect((await state(ls)).loot.some((l) => l.kind === 'access token (from the URL fragment)')).toBe(false);
+});

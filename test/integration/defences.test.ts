@@ -58,7 +58,7 @@ describe('defences (issue 15), over real HTTP', () => {
   describe('the API', () => {
     it('lists every defence in the state, all off but the audience check (which was on before it became a defence)', async () => {
       const s = await state();
-      expect(s.defences).toEqual({ 'rt-rotation': false, 'short-absolute-timeout': false, 'client-binding': false, 'audience-check': true });
+      expect(s.defences).toEqual({ 'rt-rotation': false, 'short-absolute-timeout': false, 'client-binding': false, 'strict-csp': false, 'audience-check': true });
       // native-refresh is shown: the audience check belongs to the implicit grant's start-session API.
       expect(s.defencesShown.map((d) => d.id)).toEqual(['rt-rotation', 'short-absolute-timeout', 'client-binding']);
       for (const d of s.defencesShown) {
@@ -82,7 +82,7 @@ describe('defences (issue 15), over real HTTP', () => {
         expect(res.status, JSON.stringify(body)).toBe(400);
         const error = res.json<{ error: { code: string; message: string } }>().error;
         expect(error.code).toBe('invalid_defences');
-        expect(error.message).toContain('rt-rotation, short-absolute-timeout, client-binding, audience-check');
+        expect(error.message).toContain('rt-rotation, short-absolute-timeout, client-binding, strict-csp, audience-check');
       }
       expect((await state()).defences['rt-rotation']).toBe(false);
     });
@@ -254,6 +254,31 @@ describe('defences (issue 15), over real HTTP', () => {
         const out = await attack('token-injection');
         expect(out).toMatchObject({ succeeded: false, kind: 'refused', status: 401 });
         expect(out.outcome).toMatch(/audience check.*another application/);
+      } finally {
+        await inspector.workflow('native-refresh');
+      }
+    });
+  });
+
+  describe('strict-csp (implicit-session)', () => {
+    // The browser half (the image request refused, the attack refused) is in test/e2e/defences.spec.ts.
+    it('off: with the injected script armed, the pages let images go to attacker.localhost; on: they name no third party', async () => {
+      expect((await inspector.workflow('implicit-session')).status).toBe(200);
+      try {
+        expect((await attack('fragment-theft')).kind).toBe('armed');
+        const csp = async () => String((await browser.fetch(store('/oauth-redirect'))).headers['content-security-policy']);
+        const off = await csp();
+        expect(off).toContain(`img-src 'self' data: ${app.urls.attacker}`);
+        await defences({ 'strict-csp': true });
+        const on = await csp();
+        expect(on).toMatch(/img-src 'self' data:;/);
+        expect(on).toContain("connect-src 'self'");
+        expect(on).not.toContain('attacker');
+        // The compromised include is still served: the CSP, not the absence of the script, is what stops it.
+        expect((await browser.fetch(store('/oauth-redirect'))).text).toContain('/vendor/analytics.js');
+        const out = await attack('fragment-theft');
+        expect(out).toMatchObject({ kind: 'not-ready' });
+        expect(out.outcome).toMatch(/strict content security policy/);
       } finally {
         await inspector.workflow('native-refresh');
       }
