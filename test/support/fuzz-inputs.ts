@@ -286,6 +286,15 @@ const INSPECTOR_ROUTES: RouteSpec[] = [
     fields: { injectedScript: [false, true], audienceCheck: [true, false] },
     special: ['{"toString":true}', '{"hasOwnProperty":false}', '{"__proto__":true}', '{"constructor":true,"audienceCheck":true}', '{"valueOf":false}'],
   },
+  {
+    origin: 'inspector',
+    method: 'POST',
+    path: '/api/defences',
+    body: 'json',
+    auth: 'token',
+    fields: { 'rt-rotation': [false, true], 'short-absolute-timeout': [false, true], 'client-binding': [false, true], 'strict-csp': [false, true], 'audience-check': [true, false] },
+    special: ['{"toString":true}', '{"hasOwnProperty":false}', '{"__proto__":true}', '{"constructor":true,"rt-rotation":true}', '{"valueOf":false}'],
+  },
   { origin: 'inspector', method: 'GET', path: '/api/identity', body: 'none', auth: 'token' },
   {
     origin: 'inspector',
