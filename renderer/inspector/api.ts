@@ -1,4 +1,4 @@
-import type { AppId, AttackOutcome, ConnectionCheck, DefenceSettings, ExpireKind, InspectorState, Switches, TraceEvent } from './types.js';
+import type { AppId, AttackOptions, AttackOutcome, ConnectionCheck, DefenceSettings, ExpireKind, InspectorState, Switches, TraceEvent } from './types.js';
 
 const TOKEN_KEY = 'loginscope.inspector.token';
 
@@ -54,7 +54,7 @@ export class InspectorApi {
   reset = () => this.call<{ workflow: string }>('POST', '/reset');
   advance = (seconds: number) => this.call<{ now: number }>('POST', '/clock/advance', { seconds });
   expire = (kind: ExpireKind, target: { app?: AppId; id?: string } = {}) => this.call<{ expired: number }>('POST', '/expire', { kind, ...target });
-  attack = (id: string) => this.call<AttackOutcome>('POST', `/attacks/${encodeURIComponent(id)}`);
+  attack = (id: string, options?: AttackOptions) => this.call<AttackOutcome>('POST', `/attacks/${encodeURIComponent(id)}`, options);
   setSwitches = (change: Partial<Switches>) => this.call<{ switches: Switches }>('POST', '/switches', change);
   setDefences = (change: Partial<DefenceSettings>) => this.call<{ defences: DefenceSettings }>('POST', '/defences', change);
   checkIdentity = () => this.call<ConnectionCheck>('POST', '/identity/check');

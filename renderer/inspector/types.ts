@@ -119,7 +119,7 @@ export interface TraceEventFlags {
 }
 
 
-export type { AttackOutcome, AttackReadiness } from '../../backend/attacks/types.js';
+export type { AttackOptions, AttackOutcome, AttackReadiness } from '../../backend/attacks/types.js';
 import type { Defence, DefenceId } from '../../backend/defences/catalogue.js';
 export type { Defence, DefenceId };
 export type DefenceSettings = Record<DefenceId, boolean>;

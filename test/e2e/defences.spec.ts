@@ -38,6 +38,14 @@ test('client binding switched on in the inspector refuses the stolen session coo
   await expect(attackOutcome(inspector)).toHaveAttribute('data-kind', 'refused');
   await expect(attackOutcome(inspector)).toContainText('Refused by client binding');
   expect((await state(ls)).sessions.store.find((s) => s.endReason === 'client-mismatch')).toBeTruthy();
+
+  // The victim's browser gets a new session (its refresh token); the careful thief copies its user agent and gets in.
+  await apps.cartButton(store.page).click();
+  await expect(apps.cart(store.page)).toBeVisible();
+  await expect.poll(async () => (await state(ls)).sessions.store[0]?.status).toBe('active');
+  await attackItem(inspector, 'stolen-session-cookie').getByRole('button', { name: 'Careful thief: copies the user agent' }).click();
+  await expect(attackOutcome(inspector)).toHaveAttribute('data-kind', 'worked');
+  await expect(attackOutcome(inspector)).toContainText('only detects careless thieves');
   expect(problems).toEqual([]);
   expect(store.problems).toEqual([]);
 });
