@@ -62,4 +62,5 @@ export const END_REASONS: Record<string, string> = {
   logout: 'user logged out',
   replaced: 'replaced by a new session',
   forced: 'expired now (inspector)',
+  'client-mismatch': 'ended: another client used it (client binding)',
 };
