@@ -42,9 +42,9 @@ async function expectAttackNext(inspector: Page, id: string) {
   return attack;
 }
 
-/** Clicks the guide's "Open the …" button and returns the tab it opened (a named tab, as the top bar's). */
+/** Clicks the guide's "Go to the …" button and returns the tab it opened (the same named tab as the top bar's "Open the …"). */
 async function openFromGuide(context: BrowserContext, inspector: Page, app: 'store' | 'forum'): Promise<Page> {
-  const [page] = await Promise.all([context.waitForEvent('page'), guide(inspector).getByRole('button', { name: `Open the ${app}`, exact: true }).click()]);
+  const [page] = await Promise.all([context.waitForEvent('page'), guide(inspector).getByRole('button', { name: `Go to the ${app}`, exact: true }).click()]);
   await expect(page).toHaveURL(`${ls.app.urls[app]}/`);
   return page;
 }
