@@ -5,6 +5,7 @@ import type { Actor, ExchangeEvent, InternalEventType, System } from '../trace/t
 import type { AppServices } from '../app/app-services.js';
 import type { Attack, AttackDeps } from '../attacks/types.js';
 import type { DemoSwitches } from '../demo-switches.js';
+import type { TrackEntry } from './track-types.js';
 
 export const WORKFLOW_IDS = ['native-refresh', 'implicit-session'] as const;
 export type WorkflowId = (typeof WORKFLOW_IDS)[number];
@@ -83,43 +84,6 @@ export interface Step {
 /** What the shared endpoints ask the active workflow: who is this request's user, renewing the session if it can. */
 export type ResumeSession = (req: Request, res: Response, services: AppServices) => Promise<SessionUser | undefined>;
 
-/** What the guided track asks for next: something the presenter does in an app, or a press in the inspector. */
-export type TrackNext =
-  | {
-      kind: 'app';
-      app: AppId;
-      /** Where and what, said to the presenter ("Log in at the store"). */
-      action: string;
-      /** The link opens the app to log the demo user in on arrival. */
-      logIn?: true;
-    }
-  | { kind: 'inspector'; action: 'advance-while' | 'advance-later'; label: string }
-  | {
-      kind: 'inspector';
-      action: 'attack';
-      attack: string;
-      label: string;
-      /** This press only arms the attack (its first run switches the injected script on): it can run while unarmed. */
-      arms?: true;
-    };
-
-/** Besides its `done` step, the effect of an inspector press that lights no step of its own. */
-export type TrackEffect = 'store-session-ended' | 'store-refresh-token-expired' | 'script-armed';
-
-/**
- * One entry of a workflow's guided track, in our own words. The current entry is the first whose `after` step has
- * been seen (0: from the start) and that is not done; an entry is done once its `done` step has been seen, or, when
- * it has one, once its `doneWhen` effect holds.
- */
-export interface TrackEntry {
-  after: number;
-  done: number;
-  doneWhen?: TrackEffect;
-  /** One or two sentences for the presenter to say. */
-  say: string;
-  next: TrackNext;
-}
-
 /** A workflow: data (the step catalogue) plus the few routes only it has. */
 export interface Workflow {
   id: WorkflowId;
@@ -138,3 +102,5 @@ export interface Workflow {
   /** Extra start-up facts the SPA needs for this workflow's login (e.g. the authorize URL). */
   clientInfo?(services: AppServices): Record<string, unknown>;
 }
+
+export type { TrackEffect, TrackEntry, TrackNext } from './track-types.js';

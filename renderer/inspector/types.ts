@@ -67,19 +67,8 @@ export interface Loot {
   from?: string;
 }
 
-/** The guided track's wire shape (backend/workflows/types.ts: TrackNext, TrackEffect, TrackEntry). */
-export type TrackNext =
-  | { kind: 'app'; app: AppId; action: string; logIn?: true }
-  | { kind: 'inspector'; action: 'advance-while' | 'advance-later'; label: string }
-  | { kind: 'inspector'; action: 'attack'; attack: string; label: string; arms?: true };
-export type TrackEffect = 'store-session-ended' | 'store-refresh-token-expired' | 'script-armed';
-export interface TrackEntry {
-  after: number;
-  done: number;
-  doneWhen?: TrackEffect;
-  say: string;
-  next: TrackNext;
-}
+import type { TrackEntry } from '../../backend/workflows/track-types.js';
+export type { TrackEffect, TrackEntry, TrackNext } from '../../backend/workflows/track-types.js';
 
 export interface InspectorState {
   workflow: string;
