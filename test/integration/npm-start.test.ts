@@ -67,15 +67,6 @@ function npmStart(args: string[]): Run {
   return { child, stdout: () => out, stderr: () => err, exited, line };
 }
 
-/** Bounded poll for a condition that a process exit brings about (no fixed sleep). */
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
@@ -99,7 +90,7 @@ describe('npm start (issue 19)', () => {
 
     run.child.kill(signal);
     await run.exited;
-    await until('the server process to end', () => !processAlive(server));
+    await expect.poll(() => processAlive(server), { message: 'the server process to end', timeout: 10_000 }).toBe(false);
     expect(await portFree(Number(port))).toBe(true);
     // It stopped cleanly (close() ran and released the data dir), not by being killed.
     expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
@@ -143,6 +134,6 @@ describe('npm start (issue 19)', () => {
     expect(await portFree(Number(port))).toBe(false);
 
     first.child.kill('SIGTERM');
-    await until('the first server to end', () => !processAlive(holder));
+    await expect.poll(() => processAlive(holder), { message: 'the first server to end', timeout: 10_000 }).toBe(false);
   }, 60_000);
 });
